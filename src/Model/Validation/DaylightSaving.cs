@@ -27,7 +27,7 @@ internal static class DaylightSaving
                 var gapStart = DateTime.SpecifyKind(transition + previous, DateTimeKind.Utc);
                 var gapEnd = gapStart + (offset - previous);
                 var hit = expression.GetNextOccurrence(gapStart, inclusive: true);
-                if (hit is { } h && h < gapEnd)
+                if (hit is { } h && h < gapEnd && !FiresEveryHour(expression, gapStart.Date))
                 {
                     return DateOnly.FromDateTime(gapStart);
                 }
@@ -38,6 +38,20 @@ internal static class DaylightSaving
         }
 
         return null;
+    }
+
+    // Hourly-or-finer schedules expect to lose the skipped hour; advice is for schedules aimed at a time of day.
+    private static bool FiresEveryHour(CronExpression expression, DateTime day)
+    {
+        for (var hour = day; hour < day.AddDays(1); hour = hour.AddHours(1))
+        {
+            if (expression.GetNextOccurrence(hour, inclusive: true) is not { } next || next >= hour.AddHours(1))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // The first UTC minute at which the offset differs from the one at 'from'.
