@@ -92,6 +92,24 @@ public sealed class CronScheduleTests
         Assert.Equal(Utc("2026-06-07T09:00:00"), Parse("0 9 * * 7").GetNextOccurrence(Utc("2026-06-01T00:00:00")));
     }
 
+    [Theory]
+    [InlineData("Europe/Berlin", 2026, 3, 29, 23 * 60)]
+    [InlineData("Europe/Berlin", 2026, 10, 25, 25 * 60)]
+    [InlineData("America/New_York", 2026, 3, 8, 23 * 60)]
+    [InlineData("America/New_York", 2026, 11, 1, 25 * 60)]
+    [InlineData("Europe/Berlin", 2026, 6, 1, 24 * 60)]
+    public void Every_minute_over_a_local_day_with_a_change_follows_the_real_clock(string zone, int year, int month, int day, int expected)
+    {
+        var tz = TimeZoneInfo.FindSystemTimeZoneById(zone);
+        var start = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Unspecified), tz));
+        var end = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Unspecified).AddDays(1), tz));
+
+        var occurrences = Parse("* * * * *", zone).GetOccurrences(start.AddMinutes(-1), end.AddMinutes(-1)).ToArray();
+
+        Assert.Equal(expected, occurrences.Length);
+        Assert.All(occurrences.Zip(occurrences.Skip(1)), pair => Assert.Equal(TimeSpan.FromMinutes(1), pair.Second - pair.First));
+    }
+
     [Fact]
     public void Latest_occurrence_in_a_window()
     {
