@@ -88,3 +88,37 @@ public sealed class ArkEventDefaulterTests
         Assert.Null(ev.Spec.Targets);
     }
 }
+
+public sealed class DefaultPatchTests
+{
+    [Fact]
+    public void Lists_the_missing_defaults_as_json_pointers()
+    {
+        var ev = Samples.Cron().With(e => e.Spec.ConcurrencyPolicy = "Forbid");
+
+        var fields = ArkEventDefaulter.MissingDefaults(ev);
+
+        Assert.Equal(
+            ["/spec/suspend=false", "/spec/successfulRunsHistoryLimit=3", "/spec/failedRunsHistoryLimit=1", "/spec/source/timezone=\"UTC\""],
+            fields.Select(f => $"{f.Path}={f.Value.ToJsonString()}"));
+    }
+
+    [Fact]
+    public void Adding_the_missing_defaults_equals_applying_them()
+    {
+        foreach (var ev in new[] { Samples.Cron(), Samples.FlowOutput("up"), Samples.Webhook(), Samples.Webhook().With(e => e.Spec = null!) })
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(KubernetesJson.Serialize(ev))!.AsObject();
+            foreach (var field in ArkEventDefaulter.MissingDefaults(ev))
+            {
+                var parts = field.Path.Trim('/').Split('/');
+                var parent = parts[..^1].Aggregate((System.Text.Json.Nodes.JsonNode)node, (n, key) => n[key]!);
+                parent.AsObject().Add(parts[^1], field.Value.DeepClone());
+            }
+
+            ArkEventDefaulter.Apply(ev);
+            Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(KubernetesJson.Serialize(ev)), node), node.ToJsonString());
+            Assert.Empty(ArkEventDefaulter.MissingDefaults(ev));
+        }
+    }
+}

@@ -62,6 +62,55 @@ public sealed class CronScheduleTests
     }
 
     [Fact]
+    public void Both_day_fields_restricted_match_either_as_in_vixie_cron()
+    {
+        // 2026-06: the 1st is a Monday; Mondays are 1, 8, 15, 22, 29; the 15th is also named by day-of-month.
+        var occurrences = Parse("0 9 1,15 * 1").GetOccurrences(Utc("2026-06-01T00:00:00"), Utc("2026-06-30T23:59:00"))
+            .Select(o => o.Day).ToArray();
+        Assert.Equal([1, 8, 15, 22, 29], occurrences);
+        Assert.Equal(Utc("2026-06-08T09:00:00"), Parse("0 9 1,15 * 1").GetNextOccurrence(Utc("2026-06-01T09:00:00")));
+        Assert.Equal(Utc("2026-06-15T09:00:00"), Parse("0 9 1,15 * 1").GetLatestOccurrence(Utc("2026-06-14T00:00:00"), Utc("2026-06-20T00:00:00")));
+    }
+
+    [Fact]
+    public void A_star_day_field_keeps_and_semantics()
+    {
+        // "*/2" in day-of-month is unrestricted for the OR rule (as in Vixie cron): odd days that are Mondays.
+        var days = Parse("0 9 */2 * 1").GetOccurrences(Utc("2026-06-01T00:00:00"), Utc("2026-06-30T23:59:00")).Select(o => o.Day);
+        Assert.Equal([1, 15, 29], days);
+    }
+
+    [Fact]
+    public void February_30_on_mondays_fires_on_mondays()
+    {
+        Assert.Equal(Utc("2027-02-01T00:00:00"), Parse("0 0 30 2 1").GetNextOccurrence(Utc("2026-03-01T00:00:00")));
+    }
+
+    [Fact]
+    public void Sunday_may_be_written_as_7()
+    {
+        Assert.Equal(Utc("2026-06-07T09:00:00"), Parse("0 9 * * 7").GetNextOccurrence(Utc("2026-06-01T00:00:00")));
+    }
+
+    [Theory]
+    [InlineData("Europe/Berlin", 2026, 3, 29, 23 * 60)]
+    [InlineData("Europe/Berlin", 2026, 10, 25, 25 * 60)]
+    [InlineData("America/New_York", 2026, 3, 8, 23 * 60)]
+    [InlineData("America/New_York", 2026, 11, 1, 25 * 60)]
+    [InlineData("Europe/Berlin", 2026, 6, 1, 24 * 60)]
+    public void Every_minute_over_a_local_day_with_a_change_follows_the_real_clock(string zone, int year, int month, int day, int expected)
+    {
+        var tz = TimeZoneInfo.FindSystemTimeZoneById(zone);
+        var start = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Unspecified), tz));
+        var end = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Unspecified).AddDays(1), tz));
+
+        var occurrences = Parse("* * * * *", zone).GetOccurrences(start.AddMinutes(-1), end.AddMinutes(-1)).ToArray();
+
+        Assert.Equal(expected, occurrences.Length);
+        Assert.All(occurrences.Zip(occurrences.Skip(1)), pair => Assert.Equal(TimeSpan.FromMinutes(1), pair.Second - pair.First));
+    }
+
+    [Fact]
     public void Latest_occurrence_in_a_window()
     {
         var schedule = Parse("*/10 * * * *");

@@ -6,18 +6,19 @@ namespace Arkonis.Model.Schedules;
 /// <summary>
 /// A parsed 5-field cron schedule read in an IANA time zone (Cronos underneath). Occurrences are returned in UTC and
 /// are correct across daylight-saving changes: a time skipped by spring-forward fires once right after the gap, and a
-/// repeated hour fires once (interval schedules such as <c>*/15</c> keep their interval through it).
+/// repeated hour fires once (interval schedules such as <c>*/15</c> keep their interval through it). Days match as in
+/// Vixie cron and Kubernetes CronJobs: with both day fields restricted, either one matching is enough.
 /// </summary>
 public sealed class CronSchedule
 {
     private static readonly DateTime NeverFiresProbe = new(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
-    private readonly CronExpression _expression;
+    private readonly CronRule _rule;
 
-    private CronSchedule(string expression, CronExpression parsed, TimeZoneInfo zone)
+    private CronSchedule(string expression, CronRule parsed, TimeZoneInfo zone)
     {
         Expression = expression;
-        _expression = parsed;
+        _rule = parsed;
         TimeZone = zone;
     }
 
@@ -57,7 +58,7 @@ public sealed class CronSchedule
     /// <summary>The first occurrence strictly after <paramref name="afterExclusive"/>, in UTC; null if none.</summary>
     public DateTimeOffset? GetNextOccurrence(DateTimeOffset afterExclusive)
     {
-        var next = _expression.GetNextOccurrence(afterExclusive.UtcDateTime, TimeZone, inclusive: false);
+        var next = _rule.Next(afterExclusive.UtcDateTime, TimeZone, inclusive: false);
         return next is { } n ? new DateTimeOffset(n, TimeSpan.Zero) : null;
     }
 
@@ -69,8 +70,8 @@ public sealed class CronSchedule
             return [];
         }
 
-        return _expression
-            .GetOccurrences(fromExclusive.UtcDateTime, toInclusive.UtcDateTime, TimeZone, fromInclusive: false, toInclusive: true)
+        return _rule
+            .Occurrences(fromExclusive.UtcDateTime, toInclusive.UtcDateTime, TimeZone)
             .Select(static o => new DateTimeOffset(o, TimeSpan.Zero));
     }
 
@@ -82,14 +83,14 @@ public sealed class CronSchedule
             return null;
         }
 
-        var previous = _expression.GetPreviousOccurrence(toInclusive.UtcDateTime, TimeZone, inclusive: true);
+        var previous = _rule.Previous(toInclusive.UtcDateTime, TimeZone, inclusive: true);
         return previous is { } p && p > fromExclusive.UtcDateTime ? new DateTimeOffset(p, TimeSpan.Zero) : null;
     }
 
     /// <summary>Checks the expression alone (no zone); the error explains what is wrong in a user's terms.</summary>
     internal static bool TryParseExpression(
         string? expression,
-        [NotNullWhen(true)] out CronExpression? parsed,
+        [NotNullWhen(true)] out CronRule? parsed,
         [NotNullWhen(false)] out string? error)
     {
         parsed = null;
@@ -101,7 +102,7 @@ public sealed class CronSchedule
 
         try
         {
-            parsed = CronExpression.Parse(expression!.Trim(), CronFormat.Standard);
+            parsed = CronRule.Parse(expression!.Trim());
         }
         catch (CronFormatException ex)
         {
@@ -109,7 +110,7 @@ public sealed class CronSchedule
             return false;
         }
 
-        if (parsed.GetNextOccurrence(NeverFiresProbe) is null)
+        if (parsed.Next(NeverFiresProbe, TimeZoneInfo.Utc, inclusive: false) is null)
         {
             error = "the expression can never fire (no such date, e.g. February 30)";
             parsed = null;

@@ -1,3 +1,4 @@
+using Arkonis.Model.Cycles;
 using Arkonis.Model.Resources;
 
 namespace Arkonis.Model.Validation;
@@ -12,7 +13,7 @@ public static class ArkEventValidator
     public const int MaxTargets = 50;
 
     /// <summary>Validates a new object (as on CREATE).</summary>
-    public static ValidationResult Validate(ArkEvent arkEvent) => Validate(arkEvent, ValidationContext.Create);
+    public static ValidationResult Validate(ArkEvent arkEvent) => Validate(arkEvent, ValidationContext.ForCreate);
 
     /// <summary>Validates an object; <paramref name="context"/> tells an UPDATE from a CREATE and carries the clock.</summary>
     public static ValidationResult Validate(ArkEvent arkEvent, ValidationContext context)
@@ -31,4 +32,13 @@ public static class ArkEventValidator
         SpecRules.Check(spec, type, list, context.Previous);
         return list.ToResult();
     }
+
+    /// <summary>
+    /// The cross-object check admission adds: a flow-output event that would close a loop through the other events of
+    /// its namespace is Forbidden at <c>spec.source.flow</c>, naming the loop. Null when there is no loop.
+    /// </summary>
+    public static FieldProblem? CheckCycle(ArkEvent candidate, IEnumerable<ArkEvent> sameNamespace) =>
+        FlowCycles.FindCycle(candidate, sameNamespace) is { } cycle
+            ? FieldProblem.Forbidden("spec.source.flow", "would start an endless loop of flow-output events: " + string.Join("; ", cycle))
+            : null;
 }

@@ -1,4 +1,4 @@
-using Cronos;
+using Arkonis.Model.Schedules;
 
 namespace Arkonis.Model.Validation;
 
@@ -6,7 +6,7 @@ namespace Arkonis.Model.Validation;
 internal static class DaylightSaving
 {
     /// <summary>The local date of the first skipped time the expression would hit within a year of <paramref name="now"/>, or null.</summary>
-    public static DateOnly? FirstGapHit(CronExpression expression, TimeZoneInfo zone, DateTimeOffset now)
+    public static DateOnly? FirstGapHit(CronRule expression, TimeZoneInfo zone, DateTimeOffset now)
     {
         if (!zone.SupportsDaylightSavingTime)
         {
@@ -26,8 +26,8 @@ internal static class DaylightSaving
                 // "does the expression name a time in [gap start, gap end)".
                 var gapStart = DateTime.SpecifyKind(transition + previous, DateTimeKind.Utc);
                 var gapEnd = gapStart + (offset - previous);
-                var hit = expression.GetNextOccurrence(gapStart, inclusive: true);
-                if (hit is { } h && h < gapEnd)
+                var hit = expression.Next(gapStart, TimeZoneInfo.Utc, inclusive: true);
+                if (hit is { } h && h < gapEnd && !FiresEveryHour(expression, gapStart.Date))
                 {
                     return DateOnly.FromDateTime(gapStart);
                 }
@@ -38,6 +38,20 @@ internal static class DaylightSaving
         }
 
         return null;
+    }
+
+    // Hourly-or-finer schedules expect to lose the skipped hour; advice is for schedules aimed at a time of day.
+    private static bool FiresEveryHour(CronRule expression, DateTime day)
+    {
+        for (var hour = day; hour < day.AddDays(1); hour = hour.AddHours(1))
+        {
+            if (expression.Next(hour, TimeZoneInfo.Utc, inclusive: true) is not { } next || next >= hour.AddHours(1))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // The first UTC minute at which the offset differs from the one at 'from'.

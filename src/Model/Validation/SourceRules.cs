@@ -54,7 +54,10 @@ internal static class SourceRules
         }
         else if (source.Timezone is { } id && TimeZones.IsFixedOffsetEtcZone(id))
         {
-            list.Warn(Path + ".timezone", $"\"{id}\" is a fixed offset (UTC{zone!.BaseUtcOffset:+hh\\:mm;-hh\\:mm}, POSIX sign) that never follows daylight saving");
+            var offset = zone!.BaseUtcOffset;
+            var sign = offset < TimeSpan.Zero ? "-" : "+";
+            list.Warn(Path + ".timezone",
+                $"\"{id}\" is the fixed offset UTC{sign}{offset.Duration():hh\\:mm} (Etc/ names invert the sign) and never follows daylight saving");
         }
 
         if (string.IsNullOrEmpty(source.Cron))

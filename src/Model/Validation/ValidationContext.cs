@@ -8,5 +8,5 @@ namespace Arkonis.Model.Validation;
 public sealed record ValidationContext(ArkEvent? Previous = null, TimeProvider? Time = null)
 {
     /// <summary>A CREATE with the system clock.</summary>
-    public static ValidationContext Create { get; } = new();
+    public static ValidationContext ForCreate { get; } = new();
 }

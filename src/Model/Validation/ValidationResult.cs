@@ -7,4 +7,15 @@ public sealed record ValidationResult(IReadOnlyList<FieldProblem> Problems, IRea
 {
     /// <summary>True when there is no problem (warnings do not count).</summary>
     public bool IsValid => Problems.Count == 0;
+
+    /// <summary>
+    /// The message Kubernetes' <c>NewInvalid</c> would build: <c>ArkEvent.arkonis.dev "x" is invalid: &lt;problem&gt;</c>
+    /// for one problem, <c>[p1, p2]</c> for several (duplicates dropped, order kept).
+    /// </summary>
+    public string ToInvalidMessage(string name)
+    {
+        var distinct = Problems.Select(static p => p.ToString()).Distinct(StringComparer.Ordinal).ToArray();
+        var body = distinct.Length == 1 ? distinct[0] : "[" + string.Join(", ", distinct) + "]";
+        return $"{Resources.ArkEvent.KindName}.{Resources.ArkEvent.Group} \"{name}\" is invalid: {body}";
+    }
 }
