@@ -133,7 +133,7 @@ public sealed class TriggerErrorTests(DispatcherFixture app) : IClassFixture<Dis
     [Fact]
     public async Task A_rotated_token_works_within_seconds_and_the_previous_one_only_until_it_expires()
     {
-        app.Sidecar.Runtime.Secrets["fanout-webhook-token"] = new Dictionary<string, string>
+        app.Sidecar.Runtime.Secrets["limited-webhook-token"] = new Dictionary<string, string>
         {
             ["token"] = "rotated-token",
             ["previous-token"] = DispatcherFixture.Token,
@@ -142,17 +142,17 @@ public sealed class TriggerErrorTests(DispatcherFixture app) : IClassFixture<Dis
         await DispatcherFixture.EventuallyAsync(
             async () =>
             {
-                using var request = DispatcherFixture.Authorized(HttpMethod.Get, "/triggers/default/fanout/runs/x", token: "rotated-token");
+                using var request = DispatcherFixture.Authorized(HttpMethod.Get, "/triggers/default/limited/runs/x", token: "rotated-token");
                 using var response = await app.Public.SendAsync(request);
                 return response.StatusCode;
             },
             s => s == HttpStatusCode.NotFound,
             TimeSpan.FromSeconds(10),
             "the rotated token to be accepted");
-        using var previous = DispatcherFixture.Authorized(HttpMethod.Get, "/triggers/default/fanout/runs/x");
+        using var previous = DispatcherFixture.Authorized(HttpMethod.Get, "/triggers/default/limited/runs/x");
         await ExpectProblemAsync(previous, HttpStatusCode.NotFound, "run-not-found");
 
-        app.Sidecar.Runtime.Secrets["fanout-webhook-token"] = new Dictionary<string, string>
+        app.Sidecar.Runtime.Secrets["limited-webhook-token"] = new Dictionary<string, string>
         {
             ["token"] = "rotated-token",
             ["previous-token"] = DispatcherFixture.Token,
@@ -161,13 +161,12 @@ public sealed class TriggerErrorTests(DispatcherFixture app) : IClassFixture<Dis
         await DispatcherFixture.EventuallyAsync(
             async () =>
             {
-                using var request = DispatcherFixture.Authorized(HttpMethod.Get, "/triggers/default/fanout/runs/x");
+                using var request = DispatcherFixture.Authorized(HttpMethod.Get, "/triggers/default/limited/runs/x");
                 using var response = await app.Public.SendAsync(request);
                 return response.StatusCode;
             },
             s => s == HttpStatusCode.Unauthorized,
             TimeSpan.FromSeconds(10),
             "the expired previous token to be refused");
-        app.Sidecar.Runtime.Secrets["fanout-webhook-token"] = new Dictionary<string, string> { ["token"] = DispatcherFixture.Token };
     }
 }
