@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Arkonis.Dispatcher.Triggers.Cron;
 
 /// <summary>Wires the cron trigger: the evaluator, the ticker, concurrency policies, the checkpoint, and the binding route.</summary>
-public static class CronTriggerExtensions
+public static partial class CronTriggerExtensions
 {
     public static IServiceCollection AddCronTrigger(this IServiceCollection services)
     {
@@ -25,6 +25,7 @@ public static class CronTriggerExtensions
         services.TryAddSingleton<CronEvaluator>();
         services.TryAddSingleton<ICronScheduleView>(sp => sp.GetRequiredService<CronEvaluator>());
         services.TryAddSingleton<CronTicker>();
+        services.AddHostedService<CronEvaluatorActivation>();
         return services;
     }
 
@@ -46,6 +47,21 @@ public static class CronTriggerExtensions
     {
         var result = await ticker.TickAsync(cancellationToken);
         return TypedResults.Ok(new CronTickResponse(result.Started, result.AlreadyExisted, result.Skipped, result.Failed, result.Overlapped));
+    }
+
+    /// <summary>Builds the evaluator at start, so events are "seen" when they load, not when the first tick arrives.</summary>
+    private sealed partial class CronEvaluatorActivation(CronEvaluator evaluator, ILogger<CronEvaluator> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            LogStarted(logger, evaluator.Count);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Cron trigger started with {Count} cron event(s) scheduled")]
+        private static partial void LogStarted(ILogger logger, int count);
     }
 
     /// <summary>The tick's answer to daprd (any 2xx acknowledges it); handy when reading the sidecar's logs.</summary>
