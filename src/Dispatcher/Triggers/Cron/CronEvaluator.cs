@@ -128,23 +128,7 @@ public sealed partial class CronEvaluator : ICronScheduleView, IDisposable
         {
             schedule = _entries.TryGetValue((arkEvent.Namespace, arkEvent.Name), out var entry) ? entry.Schedule : null;
         }
-        if (schedule is null)
-        {
-            return null;
-        }
-        foreach (var lookBack in (ReadOnlySpan<TimeSpan>)[TimeSpan.FromHours(1), TimeSpan.FromDays(1), TimeSpan.FromDays(31)])
-        {
-            DateTimeOffset? last = null;
-            foreach (var occurrence in schedule.GetOccurrences(scheduled - lookBack, scheduled.AddTicks(-1)))
-            {
-                last = occurrence;
-            }
-            if (last is not null)
-            {
-                return last;
-            }
-        }
-        return null;
+        return schedule?.GetLatestOccurrence(scheduled - TimeSpan.FromDays(31), scheduled.AddTicks(-1));
     }
 
     /// <summary>
