@@ -132,7 +132,6 @@ public sealed partial class CronTicker(
             var lateness = time.GetUtcNow() - fire.Scheduled;
             metrics.Fired(SourceTypes.Cron);
             metrics.Late(lateness);
-            activity.Fired(arkEvent, runId, fire.Scheduled);
             LogFired(logger, fire.Scheduled, lateness.TotalMilliseconds);
             return Outcome.Started;
         }

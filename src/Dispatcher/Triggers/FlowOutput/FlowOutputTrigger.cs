@@ -89,7 +89,6 @@ public sealed partial class FlowOutputTrigger(
             return;
         }
         metrics.Fired(SourceTypes.FlowOutput);
-        activity.Fired(arkEvent, runId, completion.CompletedAt);
         LogFired(logger, completion.Flow, completion.Phase, depth);
     }
 

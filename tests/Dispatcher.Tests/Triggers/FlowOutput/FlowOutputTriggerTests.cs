@@ -48,7 +48,6 @@ public sealed class FlowOutputTriggerTests : IDisposable
         Assert.Equal(CompletedAt, run.Trigger.FiredAt);
         Assert.Equal("summary", run.Trigger.Output?["text"]?.GetValue<string>());
         Assert.Equal(1, run.Trigger.ChainDepth);
-        Assert.Equal([("after-research", run.RunId, CompletedAt)], _activity.Fired);
     }
 
     [Fact]
@@ -64,7 +63,6 @@ public sealed class FlowOutputTriggerTests : IDisposable
 
         Assert.Single(_engine.Started);
         Assert.Equal(3, _engine.Attempts);
-        Assert.Single(_activity.Fired);
         Assert.Equal(1, _recorder.Sum("arkevent.trigger.fires"));
     }
 
