@@ -61,10 +61,10 @@ public sealed partial class CronTicker(
             var failedLock = new Lock();
             await Parallel.ForEachAsync(
                 evaluation.Fires,
-                new ParallelOptions { MaxDegreeOfParallelism = _options.LaunchParallelism, CancellationToken = cancellationToken },
-                async (fire, token) =>
+                new ParallelOptions { MaxDegreeOfParallelism = _options.LaunchParallelism },
+                async (fire, _) =>
                 {
-                    var outcome = await FireAsync(fire, token);
+                    var outcome = await FireAsync(fire, cancellationToken);
                     Interlocked.Increment(ref counts[(int)outcome]);
                     if (outcome == Outcome.Failed)
                     {
@@ -135,8 +135,9 @@ public sealed partial class CronTicker(
             LogFired(logger, fire.Scheduled, lateness.TotalMilliseconds);
             return Outcome.Started;
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
+            // Including a shutdown: the occurrence goes back to the queue and the watermark stays before it.
             LogLaunchFailed(logger, fire.Scheduled, ex.GetType().Name);
             evaluator.Retry(fire);
             return Outcome.Failed;

@@ -43,9 +43,10 @@ public static partial class CronTriggerExtensions
         return endpoints;
     }
 
-    private static async Task<Ok<CronTickResponse>> TickAsync(CronTicker ticker, CancellationToken cancellationToken)
+    private static async Task<Ok<CronTickResponse>> TickAsync(CronTicker ticker, IHostApplicationLifetime lifetime)
     {
-        var result = await ticker.TickAsync(cancellationToken);
+        // Not the request's token: once a tick has decided what is due, a caller hanging up must not lose the launches.
+        var result = await ticker.TickAsync(lifetime.ApplicationStopping);
         return TypedResults.Ok(new CronTickResponse(result.Started, result.AlreadyExisted, result.Skipped, result.Failed, result.Overlapped));
     }
 
