@@ -119,6 +119,7 @@ public sealed class CronSchedule
             return false;
         }
 
+        // Cronos' TryParse drops the reason; the exception carries it.
         try
         {
             parsed = CronRule.Parse(expression!.Trim());
