@@ -261,6 +261,13 @@ public sealed partial class CronEvaluator : ICronScheduleView, IDisposable
         DateTimeOffset? fire = null;
         while (cursor is { } occurrence && occurrence <= now)
         {
+            if (missed >= _options.MaxCountedMissed)
+            {
+                // A long deadline and a frequent schedule after a long pause: jump to the most recent one.
+                fire = schedule.GetLatestOccurrence(occurrence.AddTicks(-1), now) ?? fire;
+                cursor = fire is { } latest ? schedule.GetNextOccurrence(latest) : null;
+                break;
+            }
             if (fire is { } older)
             {
                 missed++;

@@ -304,6 +304,25 @@ public sealed class CronScheduleTests
     }
 
     [Fact]
+    public async Task After_a_long_pause_the_catch_up_is_bounded_and_still_fires_the_most_recent_occurrence()
+    {
+        var options = new CronTriggerOptions { MaxCountedMissed = 5 };
+        using (var before = new CronReplica(_time, _engine, _store, options: options))
+        {
+            before.Catalog.Upsert(TestEvents.Entry(TestEvents.Cron("frequent", "* * * * *", startingDeadlineSeconds: 3600)));
+            await before.TickAsync();
+        }
+        _time.Advance(TimeSpan.FromHours(3)); // now 13:00:01.5; 180 occurrences missed, 60 of them within the deadline
+
+        using var after = new CronReplica(_time, _engine, _store, options: options);
+        after.Catalog.Upsert(TestEvents.Entry(TestEvents.Cron("frequent", "* * * * *", startingDeadlineSeconds: 3600)));
+        await after.TickAsync();
+
+        Assert.Equal([At(2026, 6, 1, 13, 0)], _engine.Started.Select(r => r.Trigger.FiredAt));
+        Assert.Equal(At(2026, 6, 1, 13, 1), after.Evaluator.NextFireAt("ai-team", "frequent"));
+    }
+
+    [Fact]
     public async Task A_restart_right_after_a_fire_does_not_fire_it_again()
     {
         using (var before = new CronReplica(_time, _engine, _store))
