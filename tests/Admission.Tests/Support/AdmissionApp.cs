@@ -13,9 +13,14 @@ public class AdmissionApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    public AdmissionApp(Dictionary<string, string?>? settings = null)
+    public AdmissionApp()
+        : this([])
     {
-        _settings = settings ?? [];
+    }
+
+    protected AdmissionApp(Dictionary<string, string?> settings)
+    {
+        _settings = settings;
         Lister.ListAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(Array.Empty<ArkEvent>());
     }
 
