@@ -5,7 +5,7 @@ using YamlDotNet.RepresentationModel;
 namespace Arkonis.Admission.Tests.Support;
 
 /// <summary>The repository's deploy/ manifests, read as JSON the way kubectl would send them.</summary>
-public static class Manifests
+public static class Repo
 {
     public static readonly string RepositoryRoot = FindRoot();
 
