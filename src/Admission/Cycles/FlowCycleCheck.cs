@@ -1,12 +1,12 @@
 using Arkonis.Admission.Hosting;
-using Arkonis.Model.Cycles;
 using Arkonis.Model.Resources;
+using Arkonis.Model.Validation;
 using Microsoft.Extensions.Options;
 
 namespace Arkonis.Admission.Cycles;
 
 /// <summary>What the cycle check found: a loop, a reason it could not look, or nothing.</summary>
-internal sealed record CycleCheckOutcome(IReadOnlyList<string>? Cycle, string? Warning)
+internal sealed record CycleCheckOutcome(FieldProblem? Problem, string? Warning)
 {
     public static readonly CycleCheckOutcome None = new(null, null);
 }
@@ -52,6 +52,6 @@ internal sealed class FlowCycleCheck(
 
         // On UPDATE the stored copy of this very event is in the list; the candidate replaces it.
         var others = events.Where(e => !string.Equals(e.Metadata?.Name, candidate.Metadata.Name, StringComparison.Ordinal));
-        return new CycleCheckOutcome(FlowCycles.FindCycle(candidate, others), null);
+        return new CycleCheckOutcome(ArkEventValidator.CheckCycle(candidate, others), null);
     }
 }

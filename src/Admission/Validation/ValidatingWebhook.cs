@@ -10,7 +10,7 @@ namespace Arkonis.Admission.Validation;
 /// <c>POST /validate-arkevent</c>: the model's validator plus the cross-object cycle check, every
 /// problem at once, answered as apimachinery's NewInvalid. Never carries a patch.
 /// </summary>
-internal sealed class ValidatingWebhook(FlowCycleCheck cycles, ILogger<ValidatingWebhook> logger)
+internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time, ILogger<ValidatingWebhook> logger)
 {
     public async Task<AdmissionResponse> ReviewAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
@@ -42,14 +42,16 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, ILogger<Validatin
             return Deny(request, name, [new StatusCause("FieldValueInvalid", "Invalid value: " + read.Error, read.ErrorField!)], null);
         }
 
-        var result = ArkEventValidator.Validate(ev);
+        // On UPDATE the stored object lets the model judge transitions; an unreadable old object is simply not used.
+        var previous = request.Operation == "UPDATE" && request.OldObject is not null ? ArkEventReader.Read(request.OldObject).Event : null;
+        var result = ArkEventValidator.Validate(ev, new ValidationContext(previous, time));
         var causes = result.Problems.Select(p => new StatusCause(p.Reason, p.Message, p.Field)).ToList();
         var warnings = result.Warnings.ToList();
 
         var outcome = await cycles.CheckAsync(ev, Answers.NamespaceOf(request, ev), cancellationToken);
-        if (outcome.Cycle is { } loop)
+        if (outcome.Problem is { } loop)
         {
-            causes.Add(CycleCause(ev, loop));
+            causes.Add(new StatusCause(loop.Reason, loop.Message, loop.Field));
         }
 
         if (outcome.Warning is { } warning)
@@ -74,9 +76,4 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, ILogger<Validatin
         Status = InvalidStatus.Create(name, causes),
         Warnings = Answers.Warnings(warnings),
     };
-
-    private static StatusCause CycleCause(ArkEvent ev, IReadOnlyList<string> loop) => new(
-        "FieldValueInvalid",
-        $"Invalid value: \"{ev.Spec.Source!.Flow}\": flow-output events would trigger each other endlessly: {string.Join(" -> ", loop)}",
-        "spec.source.flow");
 }
