@@ -48,7 +48,11 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time
         var causes = result.Problems.Select(p => new StatusCause(p.Reason, p.Message, p.Field)).ToList();
         var warnings = result.Warnings.ToList();
 
-        var outcome = await cycles.CheckAsync(ev, Answers.NamespaceOf(request, ev), cancellationToken);
+        // A loop is only meaningful between well-formed events (and a self-loop is already a target problem):
+        // the API server is asked only when source and targets are sound.
+        var outcome = result.Problems.Any(p => p.Field.StartsWith("spec.source", StringComparison.Ordinal) || p.Field.StartsWith("spec.targets", StringComparison.Ordinal))
+            ? CycleCheckOutcome.None
+            : await cycles.CheckAsync(ev, Answers.NamespaceOf(request, ev), cancellationToken);
         if (outcome.Problem is { } loop)
         {
             causes.Add(new StatusCause(loop.Reason, loop.Message, loop.Field));
