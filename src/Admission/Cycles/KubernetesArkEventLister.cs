@@ -4,8 +4,10 @@ using k8s;
 namespace Arkonis.Admission.Cycles;
 
 /// <summary>Lists ArkEvents through the custom-objects API (needs <c>list</c> on <c>arkevents</c>).</summary>
-internal sealed class KubernetesArkEventLister(IKubernetes kubernetes) : IArkEventLister
+internal sealed class KubernetesArkEventLister(IKubernetes kubernetes) : IArkEventLister, IDisposable
 {
+    public void Dispose() => kubernetes.Dispose();
+
     public async Task<IReadOnlyList<ArkEvent>> ListAsync(string ns, CancellationToken cancellationToken)
     {
         var list = await kubernetes.CustomObjects.ListNamespacedCustomObjectAsync<ArkEventList>(

@@ -5,6 +5,7 @@ using Arkonis.Admission.Reviews;
 using Arkonis.Admission.Tls;
 using Arkonis.Admission.Validation;
 using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Arkonis.Admission.Hosting;
@@ -17,7 +18,7 @@ public static class AdmissionHostingExtensions
         var services = builder.Services;
         services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AdmissionJsonContext.Default));
         services.AddRequestTimeouts();

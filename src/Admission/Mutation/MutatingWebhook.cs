@@ -30,6 +30,14 @@ internal sealed class MutatingWebhook(ILogger<MutatingWebhook> logger)
         }
 
         var read = ArkEventReader.Read(raw);
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["AdmissionUid"] = request.Uid,
+            ["Operation"] = request.Operation,
+            ["Namespace"] = Answers.NamespaceOf(request, read.Event),
+            ["Name"] = Answers.NameOf(request, read.Event),
+            ["DryRun"] = request.DryRun ?? false,
+        });
         if (read.Event is not { } ev)
         {
             Log.UnreadableObject(logger, request.Operation!, read.Error!);
