@@ -31,6 +31,16 @@ public static class Repo
             .Select(l => l["# expect:".Length..].Trim())
             .ToList();
 
+    /// <summary>Replaces the <c># expect:</c> lines of a manifest (they stay where the first one was).</summary>
+    public static void RewriteExpectations(string path, IReadOnlyList<string> lines)
+    {
+        var text = File.ReadAllLines(path).ToList();
+        var at = text.FindIndex(l => l.StartsWith("# expect:", StringComparison.Ordinal));
+        text.RemoveAll(l => l.StartsWith("# expect:", StringComparison.Ordinal));
+        text.InsertRange(at < 0 ? 0 : at, lines.Select(l => "# expect: " + l));
+        File.WriteAllLines(path, text);
+    }
+
     /// <summary>YAML 1.2 core schema for plain scalars (what kubectl's YAML→JSON does); quoted scalars stay strings.</summary>
     private static JsonNode? ToJson(YamlNode node) => node switch
     {

@@ -20,7 +20,7 @@ public sealed class ReadmeExampleTests(AdmissionApp app) : IClassFixture<Admissi
               "allowed": false,
               "status": {
                 "status": "Failure",
-                "message": "ArkEvent.arkonis.dev \"morning\" is invalid: [spec.source.timezone: Invalid value: \"Europe/Amsterdm\": unknown time zone; use an IANA name such as \"Europe/Berlin\", spec.source.cron: Required value: a cron event needs a schedule such as \"0 8 * * *\"]",
+                "message": "ArkEvent.arkonis.dev \"morning\" is invalid: [spec.source.cron: Required value: a cron event needs a schedule such as \"0 8 * * *\", spec.source.timezone: Invalid value: \"Europe/Amsterdm\": unknown time zone; use an IANA name such as \"Europe/Berlin\"]",
                 "reason": "Invalid",
                 "code": 422,
                 "details": {
@@ -29,14 +29,14 @@ public sealed class ReadmeExampleTests(AdmissionApp app) : IClassFixture<Admissi
                   "kind": "ArkEvent",
                   "causes": [
                     {
-                      "reason": "FieldValueInvalid",
-                      "message": "Invalid value: \"Europe/Amsterdm\": unknown time zone; use an IANA name such as \"Europe/Berlin\"",
-                      "field": "spec.source.timezone"
-                    },
-                    {
                       "reason": "FieldValueRequired",
                       "message": "Required value: a cron event needs a schedule such as \"0 8 * * *\"",
                       "field": "spec.source.cron"
+                    },
+                    {
+                      "reason": "FieldValueInvalid",
+                      "message": "Invalid value: \"Europe/Amsterdm\": unknown time zone; use an IANA name such as \"Europe/Berlin\"",
+                      "field": "spec.source.timezone"
                     }
                   ]
                 }
