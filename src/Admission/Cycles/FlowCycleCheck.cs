@@ -1,4 +1,5 @@
 using Arkonis.Admission.Hosting;
+using Arkonis.Admission.Observability;
 using Arkonis.Model.Resources;
 using Arkonis.Model.Validation;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ internal sealed record CycleCheckOutcome(FieldProblem? Problem, string? Warning)
 internal sealed class FlowCycleCheck(
     IArkEventLister lister,
     IOptions<AdmissionOptions> options,
+    AdmissionMetrics metrics,
     TimeProvider time,
     ILogger<FlowCycleCheck> logger)
 {
@@ -42,16 +44,20 @@ internal sealed class FlowCycleCheck(
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             Log.CycleCheckTimedOut(logger, timeout.TotalMilliseconds);
+            metrics.RecordCycleCheck("timeout");
             return new CycleCheckOutcome(null, $"could not check for flow-output cycles: the API server did not answer within {timeout.TotalSeconds:0.#}s");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.CycleCheckFailed(logger, ex.GetType().Name, ex.Message);
+            metrics.RecordCycleCheck("unavailable");
             return new CycleCheckOutcome(null, "could not check for flow-output cycles: " + ex.Message);
         }
 
         // On UPDATE the stored copy of this very event is in the list; the candidate replaces it.
         var others = events.Where(e => !string.Equals(e.Metadata?.Name, candidate.Metadata.Name, StringComparison.Ordinal));
-        return new CycleCheckOutcome(ArkEventValidator.CheckCycle(candidate, others), null);
+        var problem = ArkEventValidator.CheckCycle(candidate, others);
+        metrics.RecordCycleCheck(problem is null ? "clear" : "loop");
+        return new CycleCheckOutcome(problem, null);
     }
 }

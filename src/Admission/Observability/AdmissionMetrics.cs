@@ -15,6 +15,7 @@ internal sealed class AdmissionMetrics
 
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _cycleChecks;
 
     public AdmissionMetrics(IMeterFactory meterFactory)
     {
@@ -24,6 +25,8 @@ internal sealed class AdmissionMetrics
         _duration = meter.CreateHistogram(
             "arkevent.admission.request.duration", "s", "Time to answer an admission request.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _cycleChecks = meter.CreateCounter<long>(
+            "arkevent.admission.cycle_checks", "{check}", "Flow-output cycle checks by outcome (clear, loop, timeout, unavailable).");
     }
 
     public void Record(string operation, string result, TimeSpan elapsed)
@@ -33,6 +36,9 @@ internal sealed class AdmissionMetrics
         _requests.Add(1, operationTag, resultTag);
         _duration.Record(elapsed.TotalSeconds, operationTag, resultTag);
     }
+
+    public void RecordCycleCheck(string outcome) =>
+        _cycleChecks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 }
 
 /// <summary>Low-cardinality tag values.</summary>

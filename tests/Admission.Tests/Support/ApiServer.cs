@@ -12,7 +12,7 @@ public static class ApiServer
     public static JsonObject Review(
         string operation, JsonNode? obj, JsonNode? oldObject = null, bool dryRun = false, string? uid = null, string ns = "ai-team")
     {
-        var name = (obj ?? oldObject)?["metadata"] is JsonObject meta && meta["name"] is JsonValue value && value.TryGetValue<string>(out var n) ? n : string.Empty;
+        var name = (obj ?? oldObject) is JsonObject o && o["metadata"] is JsonObject meta && meta["name"] is JsonValue value && value.TryGetValue<string>(out var n) ? n : string.Empty;
         var gvk = new JsonObject { ["group"] = "arkonis.dev", ["version"] = "v1alpha1", ["kind"] = "ArkEvent" };
         var gvr = new JsonObject { ["group"] = "arkonis.dev", ["version"] = "v1alpha1", ["resource"] = "arkevents" };
         var optionsKind = operation switch { "CREATE" => "CreateOptions", "UPDATE" => "UpdateOptions", _ => "DeleteOptions" };

@@ -44,7 +44,10 @@ public sealed class CycleCheckTests : IDisposable
         Assert.Equal(
             "The ArkEvent \"b\" is invalid: spec.source.flow: Forbidden: would start an endless loop of flow-output events: b: after flow y fires x; a: after flow x fires y\n",
             Kubectl.Render(response, "b.yaml"));
+        Assert.Contains("arkevent_admission_cycle_checks_total{outcome=\"loop\"} 1\n", await Metrics(), StringComparison.Ordinal);
     }
+
+    private Task<string> Metrics() => _app.CreateClient().GetStringAsync("/metrics");
 
     [Fact]
     public async Task Update_ignores_the_stored_copy_of_the_same_event()
@@ -84,6 +87,7 @@ public sealed class CycleCheckTests : IDisposable
             "could not check for flow-output cycles: the API server did not answer within 0.2s",
             Assert.Single(response["warnings"]!.AsArray())!.GetValue<string>());
         Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(3));
+        Assert.Contains("arkevent_admission_cycle_checks_total{outcome=\"timeout\"} 1\n", await Metrics(), StringComparison.Ordinal);
     }
 
     [Fact]

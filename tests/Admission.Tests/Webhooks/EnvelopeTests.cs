@@ -104,6 +104,24 @@ public sealed class EnvelopeTests(AdmissionApp app) : IClassFixture<AdmissionApp
         Assert.False(mutated.ContainsKey("patch"));
     }
 
+    [Theory]
+    [InlineData("[1,2]")]
+    [InlineData("\"an ArkEvent\"")]
+    [InlineData("42")]
+    public async Task Object_that_is_not_a_json_object_is_denied_on_validate_and_left_alone_on_mutate(string obj)
+    {
+        var review = ApiServer.Review("CREATE", JsonNode.Parse(obj));
+        review["request"]!["name"] = "odd";
+
+        var validated = await _client.ValidateAsync(review);
+        Assert.False(validated["allowed"]!.GetValue<bool>());
+        Assert.Equal("<object>: Invalid value: must be a JSON object", Kubectl.Render(validated, "x.yaml").Split(": ", 2)[1].TrimEnd('\n'));
+
+        var mutated = await _client.MutateAsync(review);
+        Assert.True(mutated["allowed"]!.GetValue<bool>());
+        Assert.False(mutated.ContainsKey("patch"));
+    }
+
     [Fact]
     public async Task Key_order_and_unknown_envelope_fields_do_not_matter()
     {
