@@ -26,13 +26,13 @@ internal static class AdmissionEndpoints
 
     private static async Task<Results<Ok<AdmissionReview>, ProblemHttpResult>> ValidateAsync(
         HttpRequest http, ValidatingWebhook webhook, AdmissionMetrics metrics, IOptions<AdmissionOptions> options,
-        TimeProvider time, ILogger<ValidatingWebhook> logger, CancellationToken cancellationToken)
+        TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var (review, problem) = await AdmissionReviewReader.ReadAsync(http, options.Value.MaxRequestBodyBytes, cancellationToken);
         if (problem is not null)
         {
-            return Fail(problem, "validate", metrics, time, started, logger);
+            return Fail(problem, "validate", metrics, time, started, loggers);
         }
 
         var response = await webhook.ReviewAsync(review!.Request!, cancellationToken);
@@ -42,13 +42,13 @@ internal static class AdmissionEndpoints
 
     private static async Task<Results<Ok<AdmissionReview>, ProblemHttpResult>> MutateAsync(
         HttpRequest http, MutatingWebhook webhook, AdmissionMetrics metrics, IOptions<AdmissionOptions> options,
-        TimeProvider time, ILogger<MutatingWebhook> logger, CancellationToken cancellationToken)
+        TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var (review, problem) = await AdmissionReviewReader.ReadAsync(http, options.Value.MaxRequestBodyBytes, cancellationToken);
         if (problem is not null)
         {
-            return Fail(problem, "mutate", metrics, time, started, logger);
+            return Fail(problem, "mutate", metrics, time, started, loggers);
         }
 
         var response = webhook.Review(review!.Request!);
@@ -57,9 +57,9 @@ internal static class AdmissionEndpoints
     }
 
     private static ProblemHttpResult Fail(
-        ReviewProblem problem, string operation, AdmissionMetrics metrics, TimeProvider time, long started, ILogger logger)
+        ReviewProblem problem, string operation, AdmissionMetrics metrics, TimeProvider time, long started, ILoggerFactory loggers)
     {
-        Log.BadRequest(logger, problem.Detail);
+        Log.BadRequest(loggers.CreateLogger(typeof(AdmissionEndpoints)), problem.Detail);
         metrics.Record(operation, AdmissionResults.Error, time.GetElapsedTime(started));
         return AdmissionProblems.ToProblem(problem);
     }
