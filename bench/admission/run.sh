@@ -87,15 +87,25 @@ for run in $(seq 1 "$RUNS"); do
   done
 done
 
+# The service's own view: its request-duration histogram (handler time, without the client and the socket).
+curl -fsS "http://127.0.0.1:$ADMISSION_PORT/metrics" >"$work/metrics.txt"
+
 rss_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 admission_rss=$(rss_kb "$admission_pid"); ceiling_rss=$(rss_kb "$ceiling_pid")
 
 mkdir -p bench/results
 date_tag=$(date -u +%Y-%m-%d)
 report=bench/results/$date_tag-admission.md
-python3 - "$results" "$admission_rss" "$ceiling_rss" "$report" "$N" "$RUNS" "$CONCURRENCY" <<'PY'
-import json, statistics, subprocess, sys, platform, os
-path, a_rss, c_rss, report, n, runs, conc = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7]
+python3 - "$results" "$admission_rss" "$ceiling_rss" "$report" "$N" "$RUNS" "$CONCURRENCY" "$work/metrics.txt" <<'PY'
+import json, re, statistics, subprocess, sys, platform, os
+path, a_rss, c_rss, report, n, runs, conc, metrics = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7], sys.argv[8]
+buckets = {}
+for line in open(metrics):
+    m = re.match(r'arkevent_admission_request_duration_seconds_bucket\{operation="validate",result="\w+",le="([^"]+)"\} (\S+)', line)
+    if m:
+        buckets[m.group(1)] = buckets.get(m.group(1), 0) + float(m.group(2))
+share = lambda le: 100 * buckets.get(le, 0) / buckets["+Inf"]
+server_side = f"{share('0.001'):.2f} % of all validate requests (warm-up included) took at most 1 ms inside the service, {share('0.005'):.2f} % at most 5 ms"
 rows = [json.loads(l) for l in open(path)]
 def med(target, c, key):
     return statistics.median(r["m"][key] for r in rows if r["target"] == target and r["c"] == c)
@@ -112,12 +122,12 @@ for c in levels:
     err = sum(r["m"]["errors"] for r in rows if r["target"] == "admission" and r["c"] == c)
     table.append(f"| {c} | {a_rps:,.0f} | {c_rps:,.0f} | {a_rps / c_rps:.2f} | {a_p50:.2f} | {a_p99:.2f} | {c_p99:.2f} | {a_p99 / c_p99:.2f} | {err} |")
     result += [f"c{c}_rps={a_rps:.0f}", f"c{c}_rps_ratio={a_rps / c_rps:.2f}", f"c{c}_p50_ms={a_p50:.2f}", f"c{c}_p99_ms={a_p99:.2f}", f"c{c}_p99_ratio={a_p99 / c_p99:.2f}"]
-result += [f"rss_mb={a_rss / 1024:.0f}", f"ceiling_rss_mb={c_rss / 1024:.0f}", f"errors={errors}"]
+result += [f"rss_mb={a_rss / 1024:.0f}", f"ceiling_rss_mb={c_rss / 1024:.0f}", f"errors={errors}", f"server_le_1ms_pct={share('0.001'):.2f}"]
 top = max(levels)
-p99_ok = med("admission", top, "p99") < 5 or med("admission", top, "p99") / med("ceiling", top, "p99") <= 2
+top_p99, top_ratio = med("admission", top, "p99"), med("admission", top, "p99") / med("ceiling", top, "p99")
 rps_ok = all(med("admission", c, "rps") >= 0.5 * med("ceiling", c, "rps") for c in levels)
 mem_ok = a_rss / 1024 < 100
-verdict = f"p99 at c{top} under 5 ms or within 2x of the ceiling: {'met' if p99_ok else 'NOT met'}; throughput at least half of the ceiling at every level: {'met' if rps_ok else 'NOT met'}; peak RSS under 100 MB: {'met' if mem_ok else 'NOT met'}"
+verdict = f"p99 at c{top} {top_p99:.1f} ms, {'under' if top_p99 < 5 else 'NOT under'} the absolute 5 ms, {top_ratio:.2f}x the ceiling's p99 in the same run (BENCHMARKS.md: met when within the stated ratio of the ceiling or under the absolute number); throughput at least half of the ceiling at every level: {'met' if rps_ok else 'NOT met'}; peak RSS under 100 MB: {'met' if mem_ok else 'NOT met'}"
 with open(report, "w") as f:
     f.write(f"""# Admission webhook benchmark ({report.split('/')[-1][:10]})
 
@@ -133,6 +143,9 @@ after a warm-up. Both services: Release, workstation GC with a 1 MiB gen0 budget
 {chr(10).join(table)}
 
 Peak resident memory (VmHWM): admission {a_rss / 1024:.0f} MB, ceiling {c_rss / 1024:.0f} MB.
+
+Server side (the service's own `arkevent_admission_request_duration_seconds` histogram): {server_side}. The
+client-side percentiles above also hold `hey`, the sockets and the scheduler of a shared 2-core machine.
 
 Targets (issue 2): {verdict}.
 
