@@ -1,11 +1,27 @@
+using Arkonis.Dispatcher.Catalog;
+using Arkonis.Dispatcher.Flows;
+using Arkonis.Dispatcher.Hosting;
+using Arkonis.Dispatcher.Runs;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Dispatcher.Triggers.FlowOutput;
+using Arkonis.Dispatcher.Triggers.Webhook;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddDispatcherPorts();
+builder.Services.AddDispatcherCore();
+builder.Services.AddYamlCatalog();
+builder.Services.AddDaprRuns();
+builder.Services.AddLocalFlowRunner();
+builder.Services.AddFlowCompletions();
+builder.Services.AddTriggerApi();
 builder.Services.AddCronTrigger();
 builder.Services.AddFlowOutputTrigger();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
+app.UseDispatcherPipeline();
+app.MapDispatcherHealth();
+app.MapTriggerApi();
+app.MapFlowCompletions();
 app.MapCronTrigger();
 app.Run();
 
