@@ -1,4 +1,5 @@
 using Arkonis.Dispatcher.Catalog;
+using Arkonis.Dispatcher.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ public static partial class CronTriggerExtensions
     {
         services.AddOptions<CronTriggerOptions>()
             .BindConfiguration(CronTriggerOptions.Section)
-            .Validate(o => o.IsValid(out _), "Triggers:Cron is invalid: check BindingName, CallbackPort, DefaultStartingDeadline (>= 10s), LaunchParallelism, StateStore, CallTimeout")
+            .Validate(o => o.IsValid(out _), "Triggers:Cron is invalid: check BindingName, DefaultStartingDeadline (>= 10s), LaunchParallelism, StateStore, CallTimeout")
             .ValidateOnStart();
         services.AddDaprClient();
         services.TryAddSingleton(TimeProvider.System);
@@ -31,13 +32,14 @@ public static partial class CronTriggerExtensions
 
     /// <summary>
     /// Maps the Dapr cron binding: <c>OPTIONS /arkevent-cron</c> (daprd asks whether the app takes the binding) and
-    /// <c>POST /arkevent-cron</c> (one tick), both only on the callback port, so the public port never serves them.
+    /// <c>POST /arkevent-cron</c> (one tick), both only on the callback port (the port the connection arrived on, see
+    /// <see cref="PortIsolation"/>), so the public port never serves them.
     /// </summary>
     public static IEndpointRouteBuilder MapCronTrigger(this IEndpointRouteBuilder endpoints)
     {
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<CronTriggerOptions>>().Value;
         var route = "/" + options.BindingName;
-        var callbacks = endpoints.MapGroup("").RequireHost($"*:{options.CallbackPort}").ExcludeFromDescription();
+        var callbacks = endpoints.MapGroup("").RequireCallbackPort().ExcludeFromDescription();
         callbacks.MapMethods(route, [HttpMethods.Options], () => TypedResults.Ok());
         callbacks.MapPost(route, TickAsync);
         return endpoints;

@@ -8,9 +8,6 @@ public sealed record CronTriggerOptions
     /// <summary>The Dapr input binding that ticks the clock; daprd POSTs <c>/{BindingName}</c> on every tick.</summary>
     public string BindingName { get; init; } = "arkevent-cron";
 
-    /// <summary>The port daprd calls the app on; the tick route answers only there, never on the public port.</summary>
-    public int CallbackPort { get; init; } = 8093;
-
     /// <summary>How late an occurrence may still start when the event sets no <c>startingDeadlineSeconds</c>.</summary>
     public TimeSpan DefaultStartingDeadline { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -34,7 +31,6 @@ public sealed record CronTriggerOptions
         error = this switch
         {
             { BindingName.Length: 0 } => "BindingName must be set",
-            { CallbackPort: < 1 or > 65535 } => "CallbackPort must be a TCP port",
             { DefaultStartingDeadline.TotalSeconds: < 10 } => "DefaultStartingDeadline must be at least 10s (one tick plus slack)",
             { LaunchParallelism: < 1 } => "LaunchParallelism must be at least 1",
             { StateStore.Length: 0 } => "StateStore must be set",

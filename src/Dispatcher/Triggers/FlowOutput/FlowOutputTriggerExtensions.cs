@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -17,45 +17,6 @@ namespace Arkonis.Dispatcher.Tests.Triggers.Cron;
 public sealed class CronAdapterTests
 {
     [Fact]
-    public async Task The_binding_route_answers_daprd_on_the_callback_port_only()
-    {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 10, 0, 30, TimeSpan.Zero));
-        var engine = new FakeRunEngine();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Services.AddCronTrigger();
-        builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddSingleton<IRunLauncher>(engine);
-        builder.Services.AddSingleton<IRunStatusSource>(engine);
-        builder.Services.AddSingleton<ITriggerActivity>(new RecordingActivity());
-        builder.Services.AddSingleton<ICronCheckpointStore>(new InMemoryCheckpointStore());
-        await using var app = builder.Build();
-        app.MapCronTrigger();
-        await app.StartAsync();
-        app.Services.GetRequiredService<Arkonis.Dispatcher.Catalog.ArkEventCatalog>()
-            .Upsert(TestEvents.Entry(TestEvents.Cron("every-minute", "* * * * *")));
-        var client = app.GetTestClient();
-
-        using var options = await client.SendAsync(new HttpRequestMessage(HttpMethod.Options, "http://localhost:8093/arkevent-cron"));
-        Assert.Equal(HttpStatusCode.OK, options.StatusCode);
-
-        time.Advance(TimeSpan.FromSeconds(31)); // 10:01:01
-        using var publicTick = await client.PostAsync("http://localhost:8092/arkevent-cron", new StringContent("", null, "application/json"));
-        Assert.Equal(HttpStatusCode.NotFound, publicTick.StatusCode);
-        Assert.Empty(engine.Started);
-
-        // daprd's tick: empty body, JSON content type, its own time headers (which are not trusted).
-        using var tick = new HttpRequestMessage(HttpMethod.Post, "http://localhost:8093/arkevent-cron") { Content = new StringContent("", null, "application/json") };
-        tick.Headers.Add("Readtimeutc", "1999-01-01T00:00:00Z");
-        using var response = await client.SendAsync(tick);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(body.Contains("\"started\":1", StringComparison.Ordinal), body);
-        Assert.Single(engine.Started);
-        Assert.Equal(new DateTimeOffset(2026, 6, 1, 10, 2, 0, TimeSpan.Zero), app.Services.GetRequiredService<ICronScheduleView>().NextFireAt("ai-team", "every-minute"));
-    }
-
-    [Fact]
     public void Invalid_options_are_refused_at_start()
     {
         Assert.True(new CronTriggerOptions().IsValid(out _));
