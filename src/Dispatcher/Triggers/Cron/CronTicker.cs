@@ -158,6 +158,12 @@ public sealed partial class CronTicker(
     private void ReportSkip(CronSkip skip, DateTimeOffset now)
     {
         metrics.Skipped(SourceTypes.Cron, skip.Reason, skip.Count);
+        if (skip.Reason == CronSkipReasons.Suspended)
+        {
+            // The user asked for it: counted, but not an event or status change every time the schedule comes round.
+            LogSuspendedSkip(logger, skip.Event.Namespace, skip.Event.Name, skip.Count);
+            return;
+        }
         activity.Skipped(skip.Event, skip.Reason, now);
         LogSkipped(logger, skip.Event.Namespace, skip.Event.Name, skip.Count, skip.Reason, skip.LatestScheduled);
     }
@@ -228,6 +234,9 @@ public sealed partial class CronTicker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cron ArkEvent {Namespace}/{Name}: {Count} occurrence(s) skipped ({Reason}), latest {Latest:o}")]
     private static partial void LogSkipped(ILogger logger, string @namespace, string name, long count, string reason, DateTimeOffset latest);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Cron ArkEvent {Namespace}/{Name} is suspended: {Count} occurrence(s) not fired")]
+    private static partial void LogSuspendedSkip(ILogger logger, string @namespace, string name, long count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cron checkpoint loaded: evaluated through {EvaluatedThrough:o}; {Restored} schedule(s) catch up from it")]
     private static partial void LogRestored(ILogger logger, DateTimeOffset? evaluatedThrough, int restored);
