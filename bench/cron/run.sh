@@ -14,7 +14,7 @@ file="bench/results/${date_tag}-cron.md"
   echo "# Cron trigger benchmark, ${date_tag}"
   echo
   echo "- machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB memory, $(uname -sr); shared with other builds"
-  echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet -- src bench || echo ' (+ local changes)')"
+  echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet -- src bench/cron || echo ' (+ local changes)')"
   echo "- command: bench/cron/run.sh (LATENESS_SECONDS=${seconds}), Release"
   echo "- method: the real CronEvaluator/CronTicker with a deduplicating in-memory launcher (no Dapr). Scale: events loaded"
   echo "  through the catalog (a mix of daily, hourly, every-N-minutes, weekday and every-minute schedules in five zones);"
