@@ -11,14 +11,14 @@ namespace Arkonis.Dispatcher.Triggers.Cron;
 /// <param name="SpecVersion">Hands back to <see cref="CronEvaluator.Retry"/> when the launch fails.</param>
 public sealed record CronFire(ArkEvent Event, DateTimeOffset Scheduled, DateTimeOffset? PreviousScheduled, long SpecVersion);
 
-/// <summary>Occurrences of one event that will not fire, and why (<see cref="CronSkipReasons"/>).</summary>
+/// <summary>Occurrences of one event that will not fire, and why (<see cref="TriggerSkipReasons"/>).</summary>
 public sealed record CronSkip(ArkEvent Event, string Reason, long Count, DateTimeOffset LatestScheduled);
 
 /// <summary>What one tick decided.</summary>
 public sealed record CronEvaluation(IReadOnlyList<CronFire> Fires, IReadOnlyList<CronSkip> Skips);
 
-/// <summary>Why an occurrence did not fire.</summary>
-public static class CronSkipReasons
+/// <summary>Why a cron occurrence or a flow completion did not fire (metric tag and ITriggerActivity.Skipped reason).</summary>
+public static class TriggerSkipReasons
 {
     public const string DeadlineMissed = "deadline-missed";
     public const string Suspended = "suspended";
@@ -233,7 +233,7 @@ public sealed partial class CronEvaluator : ICronScheduleView, IDisposable
                 suspended++;
                 latest = occurrence;
             }
-            skips.Add(new CronSkip(entry.Event, CronSkipReasons.Suspended, suspended, latest ?? due));
+            skips.Add(new CronSkip(entry.Event, TriggerSkipReasons.Suspended, suspended, latest ?? due));
             MoveOn(entry, now);
             return;
         }
@@ -278,7 +278,7 @@ public sealed partial class CronEvaluator : ICronScheduleView, IDisposable
         }
         if (missed > 0)
         {
-            skips.Add(new CronSkip(entry.Event, CronSkipReasons.DeadlineMissed, missed, latestMissed!.Value));
+            skips.Add(new CronSkip(entry.Event, TriggerSkipReasons.DeadlineMissed, missed, latestMissed!.Value));
         }
         if (fire is { } scheduled)
         {

@@ -112,8 +112,8 @@ public sealed partial class CronTicker(
             if (!verdict.Proceed)
             {
                 LogForbidden(logger, fire.Scheduled, verdict.Blocking);
-                metrics.Skipped(SourceTypes.Cron, CronSkipReasons.Forbid);
-                activity.Skipped(arkEvent, CronSkipReasons.Forbid, time.GetUtcNow());
+                metrics.Skipped(SourceTypes.Cron, TriggerSkipReasons.Forbid);
+                activity.Skipped(arkEvent, TriggerSkipReasons.Forbid, time.GetUtcNow());
                 return Outcome.Skipped;
             }
             foreach (var replaced in verdict.Replaced)
@@ -158,7 +158,7 @@ public sealed partial class CronTicker(
     private void ReportSkip(CronSkip skip, DateTimeOffset now)
     {
         metrics.Skipped(SourceTypes.Cron, skip.Reason, skip.Count);
-        if (skip.Reason == CronSkipReasons.Suspended)
+        if (skip.Reason == TriggerSkipReasons.Suspended)
         {
             // The user asked for it: counted, but not an event or status change every time the schedule comes round.
             LogSuspendedSkip(logger, skip.Event.Namespace, skip.Event.Name, skip.Count);

@@ -64,20 +64,20 @@ public sealed partial class FlowOutputTrigger(
         var depth = (completion.ChainDepth ?? 0) + 1;
         if (arkEvent.Spec.Suspend == true)
         {
-            Skip(arkEvent, CronSkipReasons.Suspended);
+            Skip(arkEvent, TriggerSkipReasons.Suspended);
             return;
         }
         if (depth > _maxChainDepth)
         {
             LogChainTooDeep(logger, completion.Flow, depth, _maxChainDepth);
-            Skip(arkEvent, CronSkipReasons.ChainDepth);
+            Skip(arkEvent, TriggerSkipReasons.ChainDepth);
             return;
         }
         var verdict = await gate.AdmitAsync(arkEvent, runId, [], cancellationToken);
         if (!verdict.Proceed)
         {
             LogForbidden(logger, verdict.Blocking);
-            Skip(arkEvent, CronSkipReasons.Forbid);
+            Skip(arkEvent, TriggerSkipReasons.Forbid);
             return;
         }
         var trigger = new TriggerContext(SourceTypes.FlowOutput, completion.CompletedAt, Body: null, completion.Output, depth);

@@ -85,7 +85,7 @@ public sealed class CronEndToEndTests(CronEndToEndFixture app) : IClassFixture<C
 
         var starts = app.Sidecar.FlowStarts.Snapshot();
         Assert.Single(starts, s => s.Pipeline == "slow-flow");
-        Assert.Equal(CronSkipReasons.Forbid, app.Services.GetRequiredService<InMemoryTriggerActivity>().Get("default", "forbid").LastSkipReason);
+        Assert.Equal(TriggerSkipReasons.Forbid, app.Services.GetRequiredService<InMemoryTriggerActivity>().Get("default", "forbid").LastSkipReason);
         var workflows = app.Services.GetRequiredService<DaprWorkflowClient>();
         var replaced = Arkonis.Model.Runs.RunIds.ForCron("default", "replace", new DateTimeOffset(2026, 6, 1, 10, 0, 0, TimeSpan.Zero));
         await DispatcherFixture.EventuallyAsync(

@@ -172,8 +172,8 @@ public sealed class CronScheduleTests
         await TickEverySecondAsync(TimeSpan.FromMinutes(1), replica); // 10:04 fires
 
         Assert.Equal([At(2026, 6, 1, 10, 1), At(2026, 6, 1, 10, 4)], _engine.Started.Select(r => r.Trigger.FiredAt));
-        Assert.Equal(2, replica.Activity.Skipped.Count(s => s.Reason == CronSkipReasons.Forbid));
-        Assert.Equal(2, recorder.Sum("arkevent.trigger.skips", CronSkipReasons.Forbid));
+        Assert.Equal(2, replica.Activity.Skipped.Count(s => s.Reason == TriggerSkipReasons.Forbid));
+        Assert.Equal(2, recorder.Sum("arkevent.trigger.skips", TriggerSkipReasons.Forbid));
         Assert.Equal(2, recorder.Sum("arkevent.trigger.fires"));
     }
 
@@ -192,7 +192,7 @@ public sealed class CronScheduleTests
         await TickEverySecondAsync(TimeSpan.FromMinutes(1), after); // 10:02
 
         Assert.Single(_engine.Started);
-        Assert.Contains(after.Activity.Skipped, s => s.Reason == CronSkipReasons.Forbid);
+        Assert.Contains(after.Activity.Skipped, s => s.Reason == TriggerSkipReasons.Forbid);
     }
 
     [Fact]
@@ -255,7 +255,7 @@ public sealed class CronScheduleTests
         Assert.Equal(
             [.. Enumerable.Range(1, 5).Select(m => At(2026, 6, 1, 10, m)), At(2026, 6, 1, 10, 21), At(2026, 6, 1, 10, 22)],
             _engine.Started.Select(r => r.Trigger.FiredAt).ToArray());
-        Assert.Equal(15, recorder.Sum("arkevent.trigger.skips", CronSkipReasons.Suspended));
+        Assert.Equal(15, recorder.Sum("arkevent.trigger.skips", TriggerSkipReasons.Suspended));
         Assert.Empty(replica.Activity.Skipped); // counted, but not reported as an event every minute
     }
 
@@ -279,8 +279,8 @@ public sealed class CronScheduleTests
 
         var caughtUp = _engine.Started.Skip(startedBefore).Select(r => r.Trigger.FiredAt).ToList();
         Assert.Equal([At(2026, 6, 1, 10, 16)], caughtUp);
-        Assert.Equal(2, recorder.Sum("arkevent.trigger.skips", CronSkipReasons.DeadlineMissed));
-        Assert.Contains(after.Activity.Skipped, s => s.Reason == CronSkipReasons.DeadlineMissed);
+        Assert.Equal(2, recorder.Sum("arkevent.trigger.skips", TriggerSkipReasons.DeadlineMissed));
+        Assert.Contains(after.Activity.Skipped, s => s.Reason == TriggerSkipReasons.DeadlineMissed);
     }
 
     [Fact]
@@ -301,7 +301,7 @@ public sealed class CronScheduleTests
         after.Catalog.Upsert(TestEvents.Entry(TestEvents.Cron("five", "*/5 * * * *", startingDeadlineSeconds: 60)));
         await after.TickAsync();
         Assert.Empty(_engine.Started);
-        Assert.Equal(2, recorder.Sum("arkevent.trigger.skips", CronSkipReasons.DeadlineMissed));
+        Assert.Equal(2, recorder.Sum("arkevent.trigger.skips", TriggerSkipReasons.DeadlineMissed));
 
         await TickEverySecondAsync(TimeSpan.FromMinutes(2), after);
         Assert.Equal([At(2026, 6, 1, 10, 15)], _engine.Started.Select(r => r.Trigger.FiredAt));

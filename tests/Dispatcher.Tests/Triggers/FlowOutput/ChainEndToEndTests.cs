@@ -129,7 +129,7 @@ public sealed class ChainEndToEndTests(ChainFixture app) : IClassFixture<ChainFi
         var activity = app.Services.GetRequiredService<InMemoryTriggerActivity>();
         await DispatcherFixture.EventuallyAsync(
             () => Task.FromResult(activity.Get("default", "loop-b")),
-            s => s.LastSkipReason == CronSkipReasons.ChainDepth,
+            s => s.LastSkipReason == TriggerSkipReasons.ChainDepth,
             TimeSpan.FromSeconds(30),
             "the loop to be stopped");
 

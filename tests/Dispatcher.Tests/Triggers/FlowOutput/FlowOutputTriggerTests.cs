@@ -88,7 +88,7 @@ public sealed class FlowOutputTriggerTests : IDisposable
         await _trigger.OnFlowCompletedAsync(Completion("research-flow", "upstream-2"), CancellationToken.None);
 
         Assert.Single(_engine.Started);
-        Assert.Equal([("after-research", CronSkipReasons.Forbid)], _activity.Skipped.Select(s => (s.Event, s.Reason)));
+        Assert.Equal([("after-research", TriggerSkipReasons.Forbid)], _activity.Skipped.Select(s => (s.Event, s.Reason)));
     }
 
     [Fact]
@@ -144,8 +144,8 @@ public sealed class FlowOutputTriggerTests : IDisposable
 
         var run = Assert.Single(_engine.Started);
         Assert.Equal(3, run.Trigger.ChainDepth);
-        Assert.Equal([("loop", CronSkipReasons.ChainDepth)], _activity.Skipped.Select(s => (s.Event, s.Reason)));
-        Assert.Equal(1, _recorder.Sum("arkevent.trigger.skips", CronSkipReasons.ChainDepth));
+        Assert.Equal([("loop", TriggerSkipReasons.ChainDepth)], _activity.Skipped.Select(s => (s.Event, s.Reason)));
+        Assert.Equal(1, _recorder.Sum("arkevent.trigger.skips", TriggerSkipReasons.ChainDepth));
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class FlowOutputTriggerTests : IDisposable
         await _trigger.OnFlowCompletedAsync(Completion("research-flow", "u1"), CancellationToken.None);
 
         Assert.Empty(_engine.Started);
-        Assert.Equal(1, _recorder.Sum("arkevent.trigger.skips", CronSkipReasons.Suspended));
+        Assert.Equal(1, _recorder.Sum("arkevent.trigger.skips", TriggerSkipReasons.Suspended));
     }
 
     [Fact]
