@@ -1,0 +1,34 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace Arkonis.Dispatcher.Kubernetes;
+
+internal static class KubernetesErrors
+{
+    /// <summary>The Status reason of a failed call (AlreadyExists, Conflict, NotFound...), read from the body; the client leaves <c>Body</c> null.</summary>
+    public static string? Reason(HttpOperationException e)
+    {
+        var content = e.Response?.Content;
+        if (string.IsNullOrEmpty(content))
+        {
+            return null;
+        }
+        try
+        {
+            return KubernetesJson.Deserialize<V1Status>(content)?.Reason;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static bool IsNotFound(Exception e) => e is HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound };
+
+    /// <summary>A write lost a race: 409 Conflict, or 422 from a failed JSON Patch <c>test</c>.</summary>
+    public static bool IsLostRace(Exception e) =>
+        e is HttpOperationException { Response.StatusCode: HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity } http
+        && Reason(http) != "AlreadyExists";
+}
