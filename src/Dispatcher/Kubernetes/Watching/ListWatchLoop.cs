@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using k8s;
 using k8s.Autorest;
+using Microsoft.Extensions.Options;
 
 namespace Arkonis.Dispatcher.Kubernetes.Watching;
 
@@ -27,8 +28,10 @@ internal interface IListWatchHandler
 /// whether it comes as an in-stream ERROR event or as the HTTP status of the watch request; backs off with
 /// jitter while the API server is unreachable, leaving the handler's state untouched meanwhile.
 /// </summary>
-internal sealed class ListWatchLoop(IKubernetes client, KubernetesModeOptions options, TimeProvider time, ILogger logger)
+internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeOptions> settings, TimeProvider time, ILogger<ListWatchLoop> logger)
 {
+    private readonly KubernetesModeOptions options = settings.Value;
+
     public async Task RunAsync(WatchScope scope, IListWatchHandler handler, CancellationToken cancellationToken)
     {
         var backoff = new Backoff(options.MinBackoff, options.MaxBackoff);
