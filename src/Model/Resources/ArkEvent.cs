@@ -39,11 +39,11 @@ public sealed class ArkEvent : IKubernetesObject<V1ObjectMeta>, ISpec<ArkEventSp
 
     /// <summary>The namespace, or empty when none is set.</summary>
     [JsonIgnore]
-    public string Namespace => Metadata.NamespaceProperty ?? string.Empty;
+    public string Namespace => Metadata?.NamespaceProperty ?? string.Empty;
 
     /// <summary>The name, or empty when none is set.</summary>
     [JsonIgnore]
-    public string Name => Metadata.Name ?? string.Empty;
+    public string Name => Metadata?.Name ?? string.Empty;
 }
 
 /// <summary>A list of ArkEvents, as the API server returns it.</summary>

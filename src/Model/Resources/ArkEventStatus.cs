@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using k8s.Models;
+using YamlDotNet.Serialization;
 
 namespace Arkonis.Model.Resources;
 
@@ -8,6 +9,7 @@ public sealed class ArkEventStatus
 {
     /// <summary>webhook only: the URL to POST to.</summary>
     [JsonPropertyName("webhookURL")]
+    [YamlMember(Alias = "webhookURL")]
     public string? WebhookUrl { get; set; }
 
     /// <summary>cron only: when the event fires next.</summary>

@@ -1,0 +1,77 @@
+using Arkonis.Model.Schedules;
+
+namespace Arkonis.Model.Validation;
+
+/// <summary>Finds whether a schedule has wall-clock times that a zone skips (spring forward) in the coming year.</summary>
+internal static class DaylightSaving
+{
+    /// <summary>The local date of the first skipped time the expression would hit within a year of <paramref name="now"/>, or null.</summary>
+    public static DateOnly? FirstGapHit(CronRule expression, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        if (!zone.SupportsDaylightSavingTime)
+        {
+            return null;
+        }
+
+        var day = now.UtcDateTime.Date;
+        var previous = zone.GetUtcOffset(day);
+        for (var i = 1; i <= 366; i++)
+        {
+            var next = day.AddDays(1);
+            var offset = zone.GetUtcOffset(next);
+            if (offset > previous)
+            {
+                var transition = FindTransition(zone, day, next);
+                // Wall-clock matching is field-by-field, so reading the skipped local times as UTC asks exactly
+                // "does the expression name a time in [gap start, gap end)".
+                var gapStart = DateTime.SpecifyKind(transition + previous, DateTimeKind.Utc);
+                var gapEnd = gapStart + (offset - previous);
+                var hit = expression.Next(gapStart, TimeZoneInfo.Utc, inclusive: true);
+                if (hit is { } h && h < gapEnd && !FiresEveryHour(expression, gapStart.Date))
+                {
+                    return DateOnly.FromDateTime(gapStart);
+                }
+            }
+
+            previous = offset;
+            day = next;
+        }
+
+        return null;
+    }
+
+    // Hourly-or-finer schedules expect to lose the skipped hour; advice is for schedules aimed at a time of day.
+    private static bool FiresEveryHour(CronRule expression, DateTime day)
+    {
+        for (var hour = day; hour < day.AddDays(1); hour = hour.AddHours(1))
+        {
+            if (expression.Next(hour, TimeZoneInfo.Utc, inclusive: true) is not { } next || next >= hour.AddHours(1))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // The first UTC minute at which the offset differs from the one at 'from'.
+    private static DateTime FindTransition(TimeZoneInfo zone, DateTime from, DateTime to)
+    {
+        var before = zone.GetUtcOffset(from);
+        while (to - from > TimeSpan.FromMinutes(1))
+        {
+            var mid = from + TimeSpan.FromTicks((to - from).Ticks / 2);
+            mid = new DateTime(mid.Ticks - (mid.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Utc);
+            if (zone.GetUtcOffset(mid) == before)
+            {
+                from = mid;
+            }
+            else
+            {
+                to = mid;
+            }
+        }
+
+        return to;
+    }
+}

@@ -1,0 +1,21 @@
+namespace Arkonis.Model.Validation;
+
+/// <summary>Every problem found in an ArkEvent, plus warnings that do not block it.</summary>
+/// <param name="Problems">All problems, in the order the fields appear.</param>
+/// <param name="Warnings">Advice that does not make the object invalid (e.g. created suspended).</param>
+public sealed record ValidationResult(IReadOnlyList<FieldProblem> Problems, IReadOnlyList<string> Warnings)
+{
+    /// <summary>True when there is no problem (warnings do not count).</summary>
+    public bool IsValid => Problems.Count == 0;
+
+    /// <summary>
+    /// The message Kubernetes' <c>NewInvalid</c> would build: <c>ArkEvent.arkonis.dev "x" is invalid: &lt;problem&gt;</c>
+    /// for one problem, <c>[p1, p2]</c> for several (duplicates dropped, order kept).
+    /// </summary>
+    public string ToInvalidMessage(string name)
+    {
+        var distinct = Problems.Select(static p => p.ToString()).Distinct(StringComparer.Ordinal).ToArray();
+        var body = distinct.Length == 1 ? distinct[0] : "[" + string.Join(", ", distinct) + "]";
+        return $"{Resources.ArkEvent.KindName}.{Resources.ArkEvent.Group} \"{name}\" is invalid: {body}";
+    }
+}
