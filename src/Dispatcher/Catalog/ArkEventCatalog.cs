@@ -29,7 +29,7 @@ public sealed class ArkEventCatalog
 
     public event Action<CatalogChange>? Changed;
 
-    public IReadOnlyCollection<CatalogEntry> Entries => (IReadOnlyCollection<CatalogEntry>)Volatile.Read(ref _entries).Values;
+    public IReadOnlyCollection<CatalogEntry> Entries => [.. Volatile.Read(ref _entries).Values];
 
     public CatalogEntry? Find(string @namespace, string name) =>
         Volatile.Read(ref _entries).GetValueOrDefault((@namespace, name));

@@ -13,12 +13,12 @@ namespace Arkonis.Dispatcher.Kubernetes.Catalog;
 /// </summary>
 internal static class ArkEventAssessment
 {
-    public static CatalogEntry Assess(JsonElement item) => Assess(KubernetesJson.Deserialize<ArkEvent>(item.GetRawText()));
+    public static CatalogEntry Assess(JsonElement item, TimeProvider time) => Assess(KubernetesJson.Deserialize<ArkEvent>(item), time);
 
-    public static CatalogEntry Assess(ArkEvent arkEvent)
+    public static CatalogEntry Assess(ArkEvent arkEvent, TimeProvider time)
     {
         ArkEventDefaulter.Apply(arkEvent);
-        var result = ArkEventValidator.Validate(arkEvent);
+        var result = ArkEventValidator.Validate(arkEvent, new ValidationContext(Time: time));
         return new CatalogEntry(arkEvent, result.Problems.Select(p => p.ToString()).ToList());
     }
 }

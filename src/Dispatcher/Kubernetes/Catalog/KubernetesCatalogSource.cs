@@ -16,6 +16,7 @@ internal sealed class KubernetesCatalogSource(
     CatalogSyncState syncState,
     ListWatchLoop loop,
     IOptions<KubernetesModeOptions> options,
+    TimeProvider time,
     ILogger<KubernetesCatalogSource> logger) : BackgroundService, IListWatchHandler
 {
     private readonly Lock _relistLock = new();
@@ -71,7 +72,7 @@ internal sealed class KubernetesCatalogSource(
     {
         try
         {
-            var entry = ArkEventAssessment.Assess(item);
+            var entry = ArkEventAssessment.Assess(item, time);
             if (entry.Problems.Count > 0)
             {
                 KubernetesLog.InvalidArkEvent(logger, entry.Namespace, entry.Name, string.Join("; ", entry.Problems));

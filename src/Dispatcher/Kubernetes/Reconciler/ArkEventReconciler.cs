@@ -106,7 +106,7 @@ internal sealed class ArkEventReconciler(
             {
                 var updated = await statusWriter.PatchReconciledAsync(ev, patch, cancellationToken);
                 // Write through: the next reconcile must not act on the status we just replaced.
-                catalog.Upsert(Catalog.ArkEventAssessment.Assess(updated));
+                catalog.Upsert(Catalog.ArkEventAssessment.Assess(updated, Time));
             }
             if (desired.NextFireAt is { } nextFire)
             {

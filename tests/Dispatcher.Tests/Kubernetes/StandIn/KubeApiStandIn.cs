@@ -563,7 +563,7 @@ public sealed partial class KubeApiStandIn : IAsyncDisposable
         }
         if (Types[plural].IsCustom)
         {
-            var generation = (long?)old["generation"] ?? 1;
+            var generation = old["generation"] is { } g ? long.Parse(g.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture) : 1;
             metadata["generation"] = JsonNode.DeepEquals(stored["spec"], next["spec"]) ? generation : generation + 1;
         }
         metadata["resourceVersion"] = Rv(++_resourceVersion);
