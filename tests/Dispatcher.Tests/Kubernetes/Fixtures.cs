@@ -12,7 +12,7 @@ public static class Fixtures
         Event(name, ns, new JsonObject { ["type"] = "cron", ["cron"] = cron });
 
     public static JsonObject FlowOutput(string name, string flow, string ns = "team-a") =>
-        Event(name, ns, new JsonObject { ["type"] = "flow-output", ["flow"] = flow });
+        Event(name, ns, new JsonObject { ["type"] = "flow-output", ["flow"] = flow }, "summary-flow");
 
     public static JsonObject Event(string name, string ns, JsonObject source, params string[] pipelines)
     {

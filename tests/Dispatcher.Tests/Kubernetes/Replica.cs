@@ -83,8 +83,14 @@ public sealed class Replica : IAsyncDisposable
         return new Replica(host, pod, dapr, published);
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {

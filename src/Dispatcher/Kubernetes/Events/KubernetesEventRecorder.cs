@@ -24,7 +24,6 @@ internal sealed class KubernetesEventRecorder(
         new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     private readonly ConcurrentDictionary<(string Uid, EventKind Kind, string Note), DateTimeOffset> _recent = new();
-    private long _sequence;
 
     public void Record(ArkEvent regarding, EventKind kind, string note)
     {
@@ -55,9 +54,9 @@ internal sealed class KubernetesEventRecorder(
 
     internal Eventsv1Event Build(ArkEvent regarding, EventKind kind, string note, DateTimeOffset now)
     {
-        var sequence = Interlocked.Increment(ref _sequence);
-        // client-go names events <object>.<hex unix nanos>; the sequence keeps two events of one tick apart.
-        var suffix = $".{(now.ToUnixTimeMilliseconds() * 1_000_000):x}{sequence % 4096:x3}";
+        // client-go names events <object>.<hex unix nanos>; the random part keeps two replicas' events of one tick apart.
+        var nanos = (now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+        var suffix = $".{nanos:x}{Random.Shared.Next(0x100000):x5}";
         var baseName = regarding.Name.Length + suffix.Length > 253 ? regarding.Name[..(253 - suffix.Length)] : regarding.Name;
         return new Eventsv1Event
         {

@@ -1,0 +1,44 @@
+using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
+
+namespace Arkonis.Dispatcher.Tests.Kubernetes;
+
+/// <summary>Two replicas against one API server: one leader at a time over a Lease; failover when it stops renewing.</summary>
+public sealed class LeadershipTests
+{
+    [Fact]
+    public async Task Two_replicas_elect_exactly_one_leader_and_the_other_takes_over_when_it_stops()
+    {
+        await using var api = await KubeApiStandIn.StartAsync();
+        var a = await Replica.StartAsync(api, "pod-a");
+        await using var b = await Replica.StartAsync(api, "pod-b");
+        try
+        {
+            await Eventually.Until(() => a.Leadership.IsLeader || b.Leadership.IsLeader, "a leader is elected");
+            var leader = a.Leadership.IsLeader ? a : b;
+            var follower = leader == a ? b : a;
+
+            // Over many renewals (RetryPeriod 150 ms), never both.
+            var until = DateTime.UtcNow.AddSeconds(1.5);
+            while (DateTime.UtcNow < until)
+            {
+                Assert.False(a.Leadership.IsLeader && b.Leadership.IsLeader, "two leaders at once");
+                Assert.True(a.Leadership.IsLeader || b.Leadership.IsLeader, "no leader while both run");
+                await Task.Yield();
+            }
+            Assert.Equal(leader.Pod, follower.Leadership.CurrentLeader);
+            var lease = api.Get("leases", "arkonis-system", "arkevent-dispatcher-leader");
+            Assert.Equal(leader.Pod, (string?)lease?["spec"]?["holderIdentity"]);
+
+            // The leader stops renewing (its host stops); the follower leads after the lease duration.
+            await leader.DisposeAsync();
+            await Eventually.Until(() => follower.Leadership.IsLeader, "follower takes over", TimeSpan.FromSeconds(10));
+            lease = api.Get("leases", "arkonis-system", "arkevent-dispatcher-leader");
+            Assert.Equal(follower.Pod, (string?)lease?["spec"]?["holderIdentity"]);
+            Assert.Equal(1, (int?)lease?["spec"]?["leaseTransitions"]);
+        }
+        finally
+        {
+            await a.DisposeAsync();
+        }
+    }
+}
