@@ -15,6 +15,9 @@ internal static partial class KubernetesLog
     [LoggerMessage(4, LogLevel.Warning, "Watch of {Scope} reported an error")]
     public static partial void WatchStreamError(ILogger logger, string scope, Exception exception);
 
+    [LoggerMessage(7, LogLevel.Warning, "Watch of {Scope} went silent past its timeout at resourceVersion {ResourceVersion}; watching again")]
+    public static partial void WatchStalled(ILogger logger, string scope, string? resourceVersion);
+
     [LoggerMessage(5, LogLevel.Warning, "ArkEvent {Namespace}/{Name} is invalid and will not fire: {Problems}")]
     public static partial void InvalidArkEvent(ILogger logger, string @namespace, string name, string problems);
 

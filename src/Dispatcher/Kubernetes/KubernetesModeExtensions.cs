@@ -44,7 +44,12 @@ public static class KubernetesModeExtensions
         services.AddDaprClient();
         services.TryAddSingleton<IKubernetes>(sp => new k8s.Kubernetes(ClientConfiguration(sp.GetRequiredService<IOptions<KubernetesModeOptions>>().Value)));
 
-        services.AddSingleton<KubernetesModeMetrics>();
+        services.AddSingleton(sp =>
+        {
+            var metrics = new KubernetesModeMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+            metrics.Observe(sp.GetRequiredService<LeaderElection>(), sp.GetRequiredService<CatalogSyncState>());
+            return metrics;
+        });
         services.AddSingleton<ListWatchLoop>();
         services.AddSingleton<CatalogSyncState>();
         services.AddSingleton<LeaderElection>();
@@ -74,16 +79,10 @@ public static class KubernetesModeExtensions
 }
 
 /// <summary>Ready once the ArkEvent catalog has been listed; reports whether this replica leads.</summary>
-internal sealed class KubernetesCatalogHealthCheck(CatalogSyncState sync, LeaderElection leadership, KubernetesModeMetrics metrics) : IHealthCheck
+internal sealed class KubernetesCatalogHealthCheck(CatalogSyncState sync, LeaderElection leadership) : IHealthCheck
 {
-    private int _observed;
-
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _observed, 1) == 0)
-        {
-            metrics.Observe(leadership, sync);
-        }
         var data = new Dictionary<string, object> { ["leader"] = leadership.IsLeader, ["currentLeader"] = leadership.CurrentLeader ?? string.Empty };
         return Task.FromResult(sync.IsSynced
             ? HealthCheckResult.Healthy("ArkEvents listed", data)

@@ -49,6 +49,9 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
                 }
 
                 var expired = false;
+                // The server ends every watch after timeoutSeconds; silence well past that means a dead connection.
+                using var guard = new CancellationTokenSource(options.WatchTimeout + TimeSpan.FromSeconds(30), time);
+                using var watchCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, guard.Token);
                 var events = Watch(scope, resourceVersion, onError: ex =>
                 {
                     if (ex is KubernetesException { Status.Code: (int)HttpStatusCode.Gone })
@@ -59,8 +62,8 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
                     {
                         KubernetesLog.WatchStreamError(logger, scope.ToString(), ex);
                     }
-                }, cancellationToken);
-                await foreach (var (type, obj) in events.WithCancellation(cancellationToken))
+                }, watchCancellation.Token);
+                await foreach (var (type, obj) in events.WithCancellation(watchCancellation.Token))
                 {
                     var item = (JsonElement)obj;
                     resourceVersion = ResourceVersionOf(item) ?? resourceVersion;
@@ -80,6 +83,10 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (OperationCanceledException)
+            {
+                KubernetesLog.WatchStalled(logger, scope.ToString(), resourceVersion);
             }
             catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Gone)
             {
