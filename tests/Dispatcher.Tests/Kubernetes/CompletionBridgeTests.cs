@@ -148,6 +148,26 @@ public sealed class CompletionBridgeTests
         Assert.Equal(12, replica.Published.Select(m => m.RunId).Distinct().Count());
     }
 
+    [Fact]
+    public async Task When_marking_fails_the_same_leader_retries_the_mark_without_publishing_again()
+    {
+        await using var api = await KubeApiStandIn.StartAsync();
+        api.Seed("arkevents", Fixtures.Webhook("hook"));
+        api.Seed("arkflows", Run("research-flow-aaa"));
+        await using var replica = await Replica.StartAsync(api, "pod-a");
+        await Eventually.Until(() => replica.Leadership.IsLeader && api.OpenWatches("arkflows") == 1, "leader watching flows");
+
+        api.FailWith = r => r.Method == "PATCH" && r.Path.Value!.Contains("/arkflows/", StringComparison.Ordinal) ? System.Net.HttpStatusCode.InternalServerError : null;
+        Finish(api, "research-flow-aaa", "Succeeded", 1);
+        await Eventually.Until(() => api.Requests.Any(r => r.Method == "PATCH" && r.Status == 500), "mark refused");
+        Assert.Single(replica.Published);
+
+        api.FailWith = null;
+        api.Update("arkflows", "team-a", "research-flow-aaa", o => o["metadata"]!["labels"]!["nudge"] = "1"); // any later event for the flow
+        await Eventually.Until(() => Marked(api, "research-flow-aaa"), "marked on retry");
+        Assert.Single(replica.Published);
+    }
+
     private static string[] Names(KubeApiStandIn api, string ev) =>
         [.. api.List("arkflows", "team-a", $"arkonis.dev/event={ev}").Select(o => (string)o["metadata"]!["name"]!).Order(StringComparer.Ordinal)];
 }

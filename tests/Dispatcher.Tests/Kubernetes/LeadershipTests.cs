@@ -1,9 +1,10 @@
+using Xunit.Abstractions;
 using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
 
 namespace Arkonis.Dispatcher.Tests.Kubernetes;
 
 /// <summary>Two replicas against one API server: one leader at a time over a Lease; failover when it stops renewing.</summary>
-public sealed class LeadershipTests
+public sealed class LeadershipTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Two_replicas_elect_exactly_one_leader_and_the_other_takes_over_when_it_stops()
@@ -31,7 +32,9 @@ public sealed class LeadershipTests
 
             // The leader stops renewing (its host stops); the follower leads after the lease duration.
             await leader.DisposeAsync();
+            var stopped = DateTime.UtcNow;
             await Eventually.Until(() => follower.Leadership.IsLeader, "follower takes over", TimeSpan.FromSeconds(10));
+            output.WriteLine($"failover after {(DateTime.UtcNow - stopped).TotalMilliseconds:F0} ms (lease duration 1 s)");
             lease = api.Get("leases", "arkonis-system", "arkevent-dispatcher-leader");
             Assert.Equal(follower.Pod, (string?)lease?["spec"]?["holderIdentity"]);
             Assert.Equal(1, (int?)lease?["spec"]?["leaseTransitions"]);

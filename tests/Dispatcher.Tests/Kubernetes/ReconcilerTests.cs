@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Activity;
 using Arkonis.Dispatcher.Kubernetes;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Arkonis.Dispatcher.Tests.Kubernetes;
 
 /// <summary>The leader's reconciler, and trigger activity written as status and Events, through a replica.</summary>
-public sealed class ReconcilerTests
+public sealed class ReconcilerTests(ITestOutputHelper output)
 {
     private static JsonObject? Ready(KubeApiStandIn api, string name) =>
         api.Get("arkevents", "team-a", name)?["status"]?["conditions"]?.AsArray().FirstOrDefault(c => (string?)c?["type"] == "Ready")?.AsObject();
@@ -135,6 +136,7 @@ public sealed class ReconcilerTests
         await using var a = await Replica.StartAsync(api, "pod-a");
         await using var b = await Replica.StartAsync(api, "pod-b");
         await Eventually.Until(() => a.Catalog.Find("team-a", "hook") is not null && b.Catalog.Find("team-a", "hook") is not null, "both replicas know the event");
+        await Eventually.Until(() => ReadyReason(api, "hook") == "WebhookReady", "reconciled once");
         var ev = a.Catalog.Find("team-a", "hook")!.Event;
         var start = DateTimeOffset.UtcNow;
 
@@ -146,6 +148,10 @@ public sealed class ReconcilerTests
         await Task.WhenAll(fires);
 
         await Eventually.Until(() => (int?)api.Get("arkevents", "team-a", "hook")!["status"]?["firedCount"] == 50, "firedCount reaches 50");
+        var patches = api.Requests.Where(r => r.Method == "PATCH" && r.Path.EndsWith("/arkevents/hook/status", StringComparison.Ordinal)
+            && (r.ContentType ?? "").StartsWith("application/json-patch+json", StringComparison.Ordinal)).ToList();
+        output.WriteLine($"50 fires on 2 replicas: {patches.Count(p => p.Status == 200)} counter patches applied, {patches.Count(p => p.Status == 422)} refused by the resourceVersion test, {(DateTimeOffset.UtcNow - start).TotalMilliseconds:F0} ms to converge");
+        Assert.True(patches.Count(p => p.Status == 200) < 50, "fires are batched per event");
         var status = api.Get("arkevents", "team-a", "hook")!["status"]!;
         Assert.Equal("run-49", (string?)status["lastRun"]!["id"]);
         Assert.Equal("Running", (string?)status["lastRun"]!["result"]);
