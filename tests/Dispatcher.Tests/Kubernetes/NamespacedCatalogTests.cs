@@ -38,4 +38,26 @@ public sealed class NamespacedCatalogTests
         await Eventually.Until(() => api.OpenWatches("arkevents") == 2, "both watching again");
         Assert.Equal(["a2", "b1"], replica.Catalog.Entries.Select(e => e.Name).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task A_failing_first_list_is_retried_with_backoff_until_the_server_answers()
+    {
+        await using var api = await KubeApiStandIn.StartAsync();
+        api.Seed("arkevents", Fixtures.Webhook("a1"));
+        var refused = 0;
+        api.FailWith = r => r.Path == "/apis/arkonis.dev/v1alpha1/arkevents" && r.Query["watch"] == "false" && Interlocked.Increment(ref refused) <= 4
+            ? System.Net.HttpStatusCode.InternalServerError
+            : null;
+        await using var replica = await Replica.StartAsync(api, "pod-a");
+        await Eventually.Until(() => replica.Services.GetRequiredService<CatalogSyncState>().IsSynced, "listed at last");
+        Assert.NotNull(replica.Catalog.Find("team-a", "a1"));
+
+        var attempts = api.Requests.Where(r => r.Path == "/apis/arkonis.dev/v1alpha1/arkevents" && r.Query.Contains("watch=false", StringComparison.Ordinal)).ToList();
+        Assert.Equal(5, attempts.Count);
+        Assert.Equal([500, 500, 500, 500, 200], attempts.Select(r => r.Status));
+        // Backoff 20, 40, 80, 160 ms (each at least half that, with jitter): the retries do not hammer the server.
+        var gaps = attempts.Zip(attempts.Skip(1), (x, y) => (y.ReceivedAt - x.ReceivedAt).TotalMilliseconds).ToList();
+        Assert.True(gaps.Sum() >= 140, string.Join(", ", gaps));
+        Assert.True(gaps[3] >= 70, string.Join(", ", gaps));
+    }
 }

@@ -19,7 +19,7 @@ internal sealed class KubernetesCatalogSource(
     TimeProvider time,
     ILogger<KubernetesCatalogSource> logger) : BackgroundService, IListWatchHandler
 {
-    private readonly Lock _relistLock = new();
+    private readonly Lock _writeLock = new();
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,7 +40,7 @@ internal sealed class KubernetesCatalogSource(
                 fresh.Add(entry);
             }
         }
-        lock (_relistLock)
+        lock (_writeLock)
         {
             // Entries whose object did not change keep their identity, so the catalog reports no change for them.
             var kept = catalog.Entries.Where(e => scope.Namespace is not null && e.Namespace != scope.Namespace);
@@ -57,13 +57,17 @@ internal sealed class KubernetesCatalogSource(
         {
             return Task.CompletedTask;
         }
-        if (type == WatchEventType.Deleted)
+        // Same lock as the re-list of another namespace, which rewrites the whole catalog.
+        lock (_writeLock)
         {
-            catalog.Remove(entry.Namespace, entry.Name);
-        }
-        else
-        {
-            catalog.Upsert(entry);
+            if (type == WatchEventType.Deleted)
+            {
+                catalog.Remove(entry.Namespace, entry.Name);
+            }
+            else
+            {
+                catalog.Upsert(entry);
+            }
         }
         return Task.CompletedTask;
     }

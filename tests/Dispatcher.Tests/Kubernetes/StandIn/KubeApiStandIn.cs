@@ -16,7 +16,7 @@ using Microsoft.Extensions.Logging;
 namespace Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
 
 /// <summary>A request the stand-in answered.</summary>
-public sealed record RecordedRequest(string Method, string Path, string Query, string? ContentType, string Body, string UserAgent, int Status);
+public sealed record RecordedRequest(string Method, string Path, string Query, string? ContentType, string Body, string UserAgent, int Status, DateTimeOffset ReceivedAt);
 
 /// <summary>
 /// A Kubernetes API server for tests: Kestrel on a loopback port, speaking the REST and watch protocol for the
@@ -223,6 +223,7 @@ public sealed partial class KubeApiStandIn : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        var receivedAt = DateTimeOffset.UtcNow;
         var body = await new StreamReader(request.Body, Encoding.UTF8).ReadToEndAsync(context.RequestAborted);
         var reply = Unavailable
             ? Status(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable", "the server is currently unable to handle the request")
@@ -241,7 +242,7 @@ public sealed partial class KubeApiStandIn : IAsyncDisposable
             }
         }
         _requests.Enqueue(new RecordedRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", request.ContentType, body,
-            request.Headers.UserAgent.ToString(), reply?.Code ?? 200));
+            request.Headers.UserAgent.ToString(), reply?.Code ?? 200, receivedAt));
         if (reply is not null)
         {
             context.Response.StatusCode = reply.Code;
