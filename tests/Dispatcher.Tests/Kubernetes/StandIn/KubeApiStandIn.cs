@@ -241,8 +241,10 @@ public sealed partial class KubeApiStandIn : IAsyncDisposable
                 reply = Status(HttpStatusCode.BadRequest, "BadRequest", e.Message);
             }
         }
-        _requests.Enqueue(new RecordedRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", request.ContentType, body,
-            request.Headers.UserAgent.ToString(), reply?.Code ?? 200, receivedAt));
+        if (!context.Items.ContainsKey(RecordedKey))
+        {
+            Record(context, body, reply?.Code ?? 200, receivedAt);
+        }
         if (reply is not null)
         {
             context.Response.StatusCode = reply.Code;
@@ -252,6 +254,16 @@ public sealed partial class KubeApiStandIn : IAsyncDisposable
     }
 
     private sealed record Reply(int Code, JsonNode Body);
+
+    private const string RecordedKey = "recorded";
+
+    private void Record(HttpContext context, string body, int status, DateTimeOffset receivedAt)
+    {
+        var request = context.Request;
+        context.Items[RecordedKey] = true;
+        _requests.Enqueue(new RecordedRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", request.ContentType, body,
+            request.Headers.UserAgent.ToString(), status, receivedAt));
+    }
 
     private async Task<Reply?> RouteAsync(HttpContext context, string body)
     {
@@ -503,6 +515,7 @@ public sealed partial class KubeApiStandIn : IAsyncDisposable
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
+        Record(context, string.Empty, 200, DateTimeOffset.UtcNow); // a watch is logged when it opens
         await context.Response.StartAsync(context.RequestAborted);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         if (int.TryParse(query["timeoutSeconds"], out var seconds) && seconds > 0)
