@@ -20,12 +20,13 @@ public sealed record KubernetesModeOptions : IValidatableObject
     /// <summary>How long the previous token stays valid after a rotation.</summary>
     public TimeSpan TokenRotationGrace { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>This replica's identity in the leader election and in Events (the pod name).</summary>
+    /// <summary>This replica's identity in the leader election and in Events: <c>POD_NAME</c> (downward API), else the host name.</summary>
     [Required]
-    public string PodName { get; init; } = Environment.MachineName;
+    public string PodName { get; init; } = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName;
 
+    /// <summary>Where the leader Lease lives: <c>POD_NAMESPACE</c> (downward API), else <c>arkonis-system</c>.</summary>
     [Required]
-    public string LeaseNamespace { get; init; } = "arkonis-system";
+    public string LeaseNamespace { get; init; } = Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } ns ? ns : "arkonis-system";
 
     [Required]
     public string LeaseName { get; init; } = "arkevent-dispatcher-leader";
