@@ -27,6 +27,14 @@ internal static class KubernetesErrors
 
     public static bool IsNotFound(Exception e) => e is HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound };
 
+    /// <summary>Worth retrying later: no connection, a timeout, 429 or a 5xx.</summary>
+    public static bool IsTransient(Exception e) => e switch
+    {
+        HttpOperationException { Response.StatusCode: var code } => code == HttpStatusCode.TooManyRequests || (int)code >= 500,
+        HttpRequestException or TimeoutException or TaskCanceledException => true,
+        _ => false,
+    };
+
     /// <summary>A write lost a race: 409 Conflict, or 422 from a failed JSON Patch <c>test</c>.</summary>
     public static bool IsLostRace(Exception e) =>
         e is HttpOperationException { Response.StatusCode: HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity } http

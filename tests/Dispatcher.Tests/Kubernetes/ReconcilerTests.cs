@@ -166,4 +166,24 @@ public sealed class ReconcilerTests(ITestOutputHelper output)
         Assert.Equal("WebhookReady", ReadyReason(api, "hook"));
         await Eventually.Until(() => api.List("events", "team-a").Count(e => (string?)e["reason"] == "Fired") == 50, "one Fired event per fire");
     }
+
+    [Fact]
+    public async Task Fires_recorded_while_the_api_server_is_away_are_counted_when_it_is_back()
+    {
+        await using var api = await KubeApiStandIn.StartAsync();
+        api.Seed("arkevents", Fixtures.Webhook("hook"));
+        await using var replica = await Replica.StartAsync(api, "pod-a");
+        await Eventually.Until(() => ReadyReason(api, "hook") == "WebhookReady", "reconciled");
+        var ev = replica.Catalog.Find("team-a", "hook")!.Event;
+        var activity = replica.Services.GetRequiredService<ITriggerActivity>();
+
+        api.Unavailable = true;
+        for (var i = 0; i < 5; i++)
+        {
+            activity.Fired(ev, $"run-{i}", DateTimeOffset.UtcNow);
+        }
+        await Eventually.Until(() => api.Requests.Count(r => r.Status == 503 && r.Path.EndsWith("/arkevents/hook", StringComparison.Ordinal)) >= 2, "status writes retried while away");
+        api.Unavailable = false;
+        await Eventually.Until(() => (int?)api.Get("arkevents", "team-a", "hook")!["status"]!["firedCount"] == 5, "all five counted");
+    }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Catalog;
+using Arkonis.Dispatcher.Kubernetes.Watching;
 using Arkonis.Model.Resources;
 using k8s;
 using k8s.Models;
@@ -32,7 +33,8 @@ internal sealed class ArkEventStatusWriter(
     KubernetesModeMetrics metrics,
     ILogger<ArkEventStatusWriter> logger)
 {
-    private const int MaxAttempts = 30;
+    // With backoff capped at MaxBackoff (30 s by default), this rides out an API server outage of several minutes.
+    private const int MaxAttempts = 40;
     private readonly ConcurrentDictionary<(string Namespace, string Name), Mailbox> _mailboxes = new();
 
     /// <summary>Queues a change; the task completes when it is written (or given up on, which is logged).</summary>
@@ -107,6 +109,7 @@ internal sealed class ArkEventStatusWriter(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["namespace"] = @namespace, ["name"] = name });
         // The catalog's copy is usually current: try it first, read from the server after a lost race.
         var current = catalog.Find(@namespace, name)?.Event;
+        var unavailable = new Backoff(options.Value.MinBackoff, options.Value.MaxBackoff);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             if (current is null || attempt > 1)
@@ -120,6 +123,12 @@ internal sealed class ArkEventStatusWriter(
                 catch (Exception e) when (KubernetesErrors.IsNotFound(e))
                 {
                     return;
+                }
+                catch (Exception e) when (KubernetesErrors.IsTransient(e))
+                {
+                    // The API server is away or overloaded: keep the changes and try again (a count is never dropped lightly).
+                    await Task.Delay(unavailable.Next(), time);
+                    continue;
                 }
             }
             var before = current.Status is null ? null : JsonNode.Parse(KubernetesJson.Serialize(current.Status))!.AsObject();
@@ -154,8 +163,12 @@ internal sealed class ArkEventStatusWriter(
             {
                 return;
             }
+            catch (Exception e) when (KubernetesErrors.IsTransient(e))
+            {
+                await Task.Delay(unavailable.Next(), time);
+            }
         }
-        throw new InvalidOperationException($"gave up after {MaxAttempts} conflicting writes");
+        throw new InvalidOperationException($"gave up after {MaxAttempts} attempts (conflicts or an unreachable API server)");
     }
 
     private sealed record Pending(StatusChange Change, TaskCompletionSource Done);
