@@ -18,13 +18,12 @@ public sealed class LeadershipTests(ITestOutputHelper output)
             var leader = a.Leadership.IsLeader ? a : b;
             var follower = leader == a ? b : a;
 
-            // Over many renewals (RetryPeriod 150 ms), never both.
-            var until = DateTime.UtcNow.AddSeconds(1.5);
-            while (DateTime.UtcNow < until)
+            // Sampled over ten renewals (RetryPeriod 150 ms): never both, never none.
+            using var sampler = new PeriodicTimer(TimeSpan.FromMilliseconds(25));
+            for (var sample = 0; sample < 60 && await sampler.WaitForNextTickAsync(); sample++)
             {
                 Assert.False(a.Leadership.IsLeader && b.Leadership.IsLeader, "two leaders at once");
                 Assert.True(a.Leadership.IsLeader || b.Leadership.IsLeader, "no leader while both run");
-                await Task.Yield();
             }
             Assert.Equal(leader.Pod, follower.Leadership.CurrentLeader);
             var lease = api.Get("leases", "arkonis-system", "arkevent-dispatcher-leader");
