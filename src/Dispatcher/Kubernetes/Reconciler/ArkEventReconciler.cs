@@ -164,6 +164,10 @@ internal sealed class ArkEventReconciler(
             queue.Add(key);
             return;
         }
+        if (delay > options.Value.ResyncPeriod)
+        {
+            return; // the periodic resync comes first (and a timer cannot wait for a yearly schedule anyway)
+        }
         _ = Task.Delay(delay, Time, cancellationToken).ContinueWith(t =>
         {
             if (t.IsCompletedSuccessfully)
