@@ -51,13 +51,42 @@ internal sealed record ArkFlowRun(
             String(annotations, ArkonisNames.CorrelationIdAnnotation),
             depth,
             phase,
-            status.ValueKind == JsonValueKind.Object && status.TryGetProperty("output", out var output) && output.ValueKind != JsonValueKind.Null
-                ? JsonNode.Parse(output.GetRawText())
-                : null,
+            status.ValueKind == JsonValueKind.Object && status.TryGetProperty("output", out var output) ? OutputOf(output) : null,
             phase == FlowPhases.Failed ? ErrorOf(status) : null,
             Time(status, "completionTime"),
             Time(metadata, "creationTimestamp"),
             String(annotations, ArkonisNames.CompletionPublishedAnnotation) == "true");
+    }
+
+    /// <summary>
+    /// ark-operator's <c>status.output</c> is a string (the resolved <c>spec.output</c> template). When that string is
+    /// a JSON object or array it is passed on parsed, so a chained event can read <c>.trigger.output.field</c>;
+    /// any other string is passed on as a string.
+    /// </summary>
+    internal static JsonNode? OutputOf(JsonElement output)
+    {
+        if (output.ValueKind == JsonValueKind.Null || output.ValueKind == JsonValueKind.Undefined)
+        {
+            return null;
+        }
+        if (output.ValueKind != JsonValueKind.String)
+        {
+            return JsonNode.Parse(output.GetRawText());
+        }
+        var text = output.GetString()!;
+        var trimmed = text.AsSpan().Trim();
+        if (trimmed.Length > 0 && (trimmed[0] == '{' || trimmed[0] == '['))
+        {
+            try
+            {
+                return JsonNode.Parse(text);
+            }
+            catch (JsonException)
+            {
+                // Looks like JSON but is not: it stays text.
+            }
+        }
+        return JsonValue.Create(text);
     }
 
     /// <summary>A failed flow's reason: the message of its false Ready condition (ark-operator's StepFailed, TimedOut...).</summary>
