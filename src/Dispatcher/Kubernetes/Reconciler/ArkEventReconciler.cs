@@ -25,8 +25,11 @@ internal sealed class ArkEventReconciler(
     TimeProvider time,
     ILogger<ArkEventReconciler> logger) : LeaderOnlyService(leadership, time, logger)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Namespace, string Name), string?> _written = new();
+
     protected override async Task RunAsLeaderAsync(CancellationToken cancellationToken)
     {
+        _written.Clear();
         var queue = new WorkQueue();
         void OnChanged(CatalogChange change)
         {
@@ -65,10 +68,15 @@ internal sealed class ArkEventReconciler(
         var entry = catalog.Find(@namespace, name);
         if (entry is null)
         {
+            _written.TryRemove((@namespace, name), out _);
             return null; // deleted: its Secret and runs go with it (owner references)
         }
         using var scope = Logger.BeginScope(new Dictionary<string, object> { ["namespace"] = @namespace, ["name"] = name });
         var ev = entry.Event;
+        if (IsOlderThanOurWrite(ev))
+        {
+            return null; // the watch has not caught up with our own last status patch; it will trigger us again
+        }
         var now = Time.GetUtcNow();
         DateTimeOffset? due = null;
         try
@@ -105,6 +113,7 @@ internal sealed class ArkEventReconciler(
             if (StatusPlan.MergePatch(ev.Status, desired, now) is { } patch)
             {
                 var updated = await statusWriter.PatchReconciledAsync(ev, patch, cancellationToken);
+                _written[(@namespace, name)] = updated.Metadata.ResourceVersion;
                 // Write through: the next reconcile must not act on the status we just replaced.
                 catalog.Upsert(Catalog.ArkEventAssessment.Assess(updated, Time));
             }
@@ -129,6 +138,18 @@ internal sealed class ArkEventReconciler(
             KubernetesLog.ReconcileFailed(Logger, @namespace, name, e);
             return now + options.Value.MaxBackoff / 10;
         }
+    }
+
+    /// <summary>
+    /// True when the catalog still shows an object older than the one our last status patch produced. Resource
+    /// versions are opaque in principle; etcd's are integers, and when one is not, nothing is skipped.
+    /// </summary>
+    private bool IsOlderThanOurWrite(Model.Resources.ArkEvent ev)
+    {
+        return _written.TryGetValue((ev.Namespace, ev.Name), out var written)
+            && long.TryParse(written, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ours)
+            && long.TryParse(ev.Metadata.ResourceVersion, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seen)
+            && seen < ours;
     }
 
     private void EnqueueAll(WorkQueue queue)

@@ -30,11 +30,11 @@ internal interface IListWatchHandler
 /// </summary>
 internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeOptions> settings, TimeProvider time, ILogger<ListWatchLoop> logger)
 {
-    private readonly KubernetesModeOptions options = settings.Value;
+    private readonly KubernetesModeOptions _options = settings.Value;
 
     public async Task RunAsync(WatchScope scope, IListWatchHandler handler, CancellationToken cancellationToken)
     {
-        var backoff = new Backoff(options.MinBackoff, options.MaxBackoff);
+        var backoff = new Backoff(_options.MinBackoff, _options.MaxBackoff);
         string? resourceVersion = null;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -50,7 +50,7 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
 
                 var expired = false;
                 // The server ends every watch after timeoutSeconds; silence well past that means a dead connection.
-                using var guard = new CancellationTokenSource(options.WatchTimeout + TimeSpan.FromSeconds(30), time);
+                using var guard = new CancellationTokenSource(_options.WatchTimeout + TimeSpan.FromSeconds(30), time);
                 using var watchCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, guard.Token);
                 var events = Watch(scope, resourceVersion, onError: ex =>
                 {
@@ -137,7 +137,7 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
 
     private IAsyncEnumerable<(WatchEventType, object)> Watch(WatchScope scope, string resourceVersion, Action<Exception> onError, CancellationToken cancellationToken)
     {
-        var timeout = (int)options.WatchTimeout.TotalSeconds;
+        var timeout = (int)_options.WatchTimeout.TotalSeconds;
         return scope.Namespace is null
             ? client.CustomObjects.WatchListClusterCustomObjectAsync(ArkonisNames.Group, ArkonisNames.Version, scope.Plural,
                 allowWatchBookmarks: true, labelSelector: scope.LabelSelector, resourceVersion: resourceVersion, timeoutSeconds: timeout,
