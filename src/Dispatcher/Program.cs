@@ -1,9 +1,25 @@
+using Arkonis.Dispatcher.Catalog;
+using Arkonis.Dispatcher.Flows;
+using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Kubernetes;
+using Arkonis.Dispatcher.Runs;
+using Arkonis.Dispatcher.Triggers.Webhook;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddDispatcherPorts();
+builder.Services.AddDispatcherCore();
+builder.Services.AddYamlCatalog();
+builder.Services.AddDaprRuns();
+builder.Services.AddLocalFlowRunner();
+builder.Services.AddFlowCompletions();
+builder.Services.AddTriggerApi();
 builder.AddKubernetesMode(); // only when Dispatcher:Mode=Kubernetes
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
+app.UseDispatcherPipeline();
+app.MapDispatcherHealth();
+app.MapTriggerApi();
+app.MapFlowCompletions();
 app.Run();
 
 public partial class Program;

@@ -1,0 +1,47 @@
+using Arkonis.Dispatcher.Diagnostics;
+using Arkonis.Dispatcher.Hosting;
+using Arkonis.Dispatcher.Triggers.Webhook;
+using Arkonis.Dispatcher.Workflows;
+using Dapr.Workflow;
+using Microsoft.Extensions.Options;
+
+namespace Arkonis.Dispatcher.Flows;
+
+/// <summary>
+/// Routes a completion to the run waiting for it: the correlation id names the run, the run's workflow gets an
+/// external event named after the correlation id. Unknown ids, finished runs and redeliveries are acknowledged
+/// and change nothing.
+/// </summary>
+public sealed class RunCompletionRouter(
+    DaprWorkflowClient workflows,
+    IOptions<TriggerApiOptions> options,
+    ILogger<RunCompletionRouter> logger) : IFlowCompletionObserver
+{
+    public async Task OnFlowCompletedAsync(FlowCompleted completion, CancellationToken cancellationToken)
+    {
+        if (completion.CorrelationId is not { Length: > 0 } correlationId ||
+            !CorrelationIds.TryGetRunId(correlationId, out var runId))
+        {
+            logger.CompletionNotOurs(completion.Namespace, completion.Flow);
+            return;
+        }
+        var deadline = options.Value.SidecarTimeout;
+        var state = await SidecarUnavailableException.GuardAsync(
+            "GetWorkflowState", deadline, ct => workflows.GetWorkflowStateAsync(runId, false, ct), cancellationToken);
+        if (state is not { Exists: true, IsWorkflowRunning: true } && state?.RuntimeStatus is not WorkflowRuntimeStatus.Pending)
+        {
+            logger.CompletionNoWaitingRun(runId);
+            return;
+        }
+        await SidecarUnavailableException.GuardAsync(
+            "RaiseEvent",
+            deadline,
+            async ct =>
+            {
+                await workflows.RaiseEventAsync(runId, FireWorkflow.CompletionEventName(correlationId), completion, ct);
+                return true;
+            },
+            cancellationToken);
+        logger.CompletionRouted(runId);
+    }
+}

@@ -1,0 +1,39 @@
+using Arkonis.Dispatcher.Catalog;
+using Arkonis.Dispatcher.Diagnostics;
+
+namespace Arkonis.Dispatcher.Hosting;
+
+/// <summary>The cross-cutting parts of the dispatcher host: errors, metrics, time, the middleware order, health.</summary>
+public static class DispatcherPipeline
+{
+    public static IServiceCollection AddDispatcherCore(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddMetrics();
+        services.AddSingleton<DispatcherMetrics>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    /// <summary>Exception handler (no exception text leaves the process), routing, CloudEvents, port isolation, rate limits.</summary>
+    public static WebApplication UseDispatcherPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseRouting();
+        app.UsePortIsolation();
+        app.UseCloudEvents();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapDispatcherHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => TypedResults.Text("ok")).ExcludeFromDescription();
+        app.MapGet("/readyz", (YamlDirectoryCatalogSource? source) =>
+                source is null or { Loaded: true }
+                    ? Results.Text("ready")
+                    : Results.Text("catalog not loaded", statusCode: StatusCodes.Status503ServiceUnavailable))
+            .ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Arkonis.Dispatcher.Hosting;
+
+/// <summary>Endpoint metadata: the endpoint answers only on the callback (Dapr app) port.</summary>
+public sealed class CallbackPortOnlyMetadata;
+
+/// <summary>Endpoint metadata: the endpoint answers only on the public port.</summary>
+public sealed class PublicPortOnlyMetadata;
+
+/// <summary>
+/// Keeps the Dapr callbacks off the public port. The check uses the port the connection arrived on, never the
+/// Host header, which a caller controls.
+/// </summary>
+public static class PortIsolation
+{
+    public static WebApplicationBuilder AddDispatcherPorts(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PortsOptions>().BindConfiguration(PortsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(p => p.Public != p.Callback, "Ports:Public and Ports:Callback must differ.")
+            .ValidateOnStart();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Read when Kestrel starts, so every configuration source (files, environment, tests) has been applied.
+            var ports = kestrel.ApplicationServices.GetRequiredService<IOptions<PortsOptions>>().Value;
+            kestrel.AddServerHeader = false;
+            kestrel.ListenAnyIP(ports.Public);
+            kestrel.ListenAnyIP(ports.Callback);
+        });
+        return builder;
+    }
+
+    /// <summary>Answers 404 on the public port, as if the route did not exist.</summary>
+    public static TBuilder RequireCallbackPort<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new CallbackPortOnlyMetadata());
+
+    /// <summary>Answers 404 on the callback port.</summary>
+    public static TBuilder RequirePublicPort<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new PublicPortOnlyMetadata());
+
+    /// <summary>
+    /// Must run after routing, before the rate limiter and the endpoints. When <c>APP_API_TOKEN</c> is set (Dapr's
+    /// app API token), callback endpoints also require it in <c>dapr-api-token</c>.
+    /// </summary>
+    public static IApplicationBuilder UsePortIsolation(this IApplicationBuilder app)
+    {
+        var ports = app.ApplicationServices.GetRequiredService<IOptions<PortsOptions>>().Value;
+        var appApiToken = app.ApplicationServices.GetRequiredService<IConfiguration>()["APP_API_TOKEN"];
+        var appApiTokenHash = string.IsNullOrEmpty(appApiToken) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(appApiToken));
+        return app.Use((context, next) =>
+        {
+            var metadata = context.GetEndpoint()?.Metadata;
+            if (metadata is null)
+            {
+                return next(context);
+            }
+            var port = context.Connection.LocalPort;
+            var wrongPort =
+                (metadata.GetMetadata<CallbackPortOnlyMetadata>() is not null && port != ports.Callback) ||
+                (metadata.GetMetadata<PublicPortOnlyMetadata>() is not null && port != ports.Public);
+            if (wrongPort)
+            {
+                context.SetEndpoint(null);
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+            if (appApiTokenHash is not null && metadata.GetMetadata<CallbackPortOnlyMetadata>() is not null &&
+                !CryptographicOperations.FixedTimeEquals(
+                    appApiTokenHash, SHA256.HashData(Encoding.UTF8.GetBytes(context.Request.Headers["dapr-api-token"].ToString()))))
+            {
+                context.SetEndpoint(null);
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return Task.CompletedTask;
+            }
+            return next(context);
+        });
+    }
+}

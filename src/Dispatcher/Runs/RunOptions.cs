@@ -1,0 +1,10 @@
+namespace Arkonis.Dispatcher.Runs;
+
+/// <summary>How runs behave.</summary>
+public sealed record RunOptions
+{
+    public const string SectionName = "Runs";
+
+    /// <summary>How long a run waits for one target flow's completion before it marks the target TimedOut.</summary>
+    public TimeSpan TargetTimeout { get; init; } = TimeSpan.FromHours(1);
+}

@@ -1,0 +1,47 @@
+using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Flows;
+using Arkonis.Dispatcher.Workflows;
+using Dapr.Client;
+using Dapr.Workflow;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Arkonis.Dispatcher.Runs;
+
+public static class RunsServiceCollectionExtensions
+{
+    /// <summary>Runs on Dapr Workflow: the workflow and its activities, the launcher, and the default trigger activity.</summary>
+    public static IServiceCollection AddDaprRuns(this IServiceCollection services)
+    {
+        services.AddOptions<RunOptions>().BindConfiguration(RunOptions.SectionName)
+            .Validate(o => o.TargetTimeout > TimeSpan.Zero, "Runs:TargetTimeout must be positive.")
+            .ValidateOnStart();
+        services.AddDaprClient();
+        services.AddDaprWorkflow(options =>
+        {
+            options.RegisterWorkflow<FireWorkflow>();
+            options.RegisterActivity<StartFlowActivity>();
+            options.RegisterActivity<RecordRunActivity>();
+        });
+        services.AddSingleton<IRunLauncher, WorkflowRunLauncher>();
+        services.TryAddSingleton<InMemoryTriggerActivity>();
+        services.TryAddSingleton<ITriggerActivity>(sp => sp.GetRequiredService<InMemoryTriggerActivity>());
+        return services;
+    }
+
+    /// <summary>Local flows: Dapr service invocation of the flow-runner app.</summary>
+    public static IServiceCollection AddLocalFlowRunner(this IServiceCollection services)
+    {
+        services.AddOptions<FlowRunnerOptions>().BindConfiguration(FlowRunnerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddHttpClient(ServiceInvocationFlowRunner.HttpClientName)
+            .AddHttpMessageHandler(sp =>
+            {
+                // The handler adds DAPR_API_TOKEN (from the environment) itself.
+                var configuration = sp.GetRequiredService<IConfiguration>();
+                return new InvocationHandler { DaprEndpoint = ServiceInvocationFlowRunner.SidecarHttpEndpoint(configuration) };
+            });
+        services.TryAddSingleton<IFlowRunner, ServiceInvocationFlowRunner>();
+        return services;
+    }
+}

@@ -1,0 +1,109 @@
+using Arkonis.Dispatcher.Flows;
+using Arkonis.Dispatcher.Runs;
+using Arkonis.Model.Resources;
+using Arkonis.Model.Runs;
+using Arkonis.Model.Templates;
+using Dapr.Workflow;
+
+namespace Arkonis.Dispatcher.Workflows;
+
+/// <summary>
+/// One fire of one ArkEvent. Starts every target flow in parallel, waits for each flow's completion event
+/// (each with its own deadline), and returns every target's result; one failing target never hides the others.
+/// The custom status carries the same shape while the run goes on.
+/// </summary>
+public sealed class FireWorkflow : Workflow<RunInput, RunResult>
+{
+    // Changing a policy changes the history of in-flight runs: add a new field rather than edit this one.
+    internal static readonly WorkflowTaskOptions StartFlowRetry = new(new WorkflowRetryPolicy(
+        maxNumberOfAttempts: 5,
+        firstRetryInterval: TimeSpan.FromSeconds(1),
+        backoffCoefficient: 2,
+        maxRetryInterval: TimeSpan.FromSeconds(30)));
+
+    internal static readonly WorkflowTaskOptions RecordRunRetry = new(new WorkflowRetryPolicy(
+        maxNumberOfAttempts: 3,
+        firstRetryInterval: TimeSpan.FromSeconds(1)));
+
+    /// <summary>The external event that carries a target's completion; one name per correlation id.</summary>
+    public static string CompletionEventName(string correlationId) => "flow-completed|" + correlationId;
+
+    public override async Task<RunResult> RunAsync(WorkflowContext context, RunInput input)
+    {
+        var results = input.Targets.Select(t => new TargetResult(t.Pipeline, RunStatuses.Pending)).ToArray();
+        context.SetCustomStatus(Snapshot(input, results, RunStatuses.Running, null));
+
+        await Task.WhenAll(input.Targets.Select((target, index) => RunTargetAsync(context, input, target, index, results)));
+
+        var status = results.All(r => r.Status == RunStatuses.Succeeded) ? RunStatuses.Succeeded : RunStatuses.Failed;
+        var result = Snapshot(input, results, status, context.CurrentUtcDateTime);
+        context.SetCustomStatus(result);
+        try
+        {
+            await context.CallActivityAsync(nameof(RecordRunActivity), result, RecordRunRetry);
+        }
+        catch (WorkflowTaskFailedException)
+        {
+            // Recording is bookkeeping (status, events); the run's own result stands without it.
+        }
+        return result;
+    }
+
+    private static async Task RunTargetAsync(
+        WorkflowContext context, RunInput input, RunTarget target, int index, TargetResult[] results)
+    {
+        var correlationId = RunIds.CorrelationId(input.RunId, target.Pipeline);
+        var flowInput = TargetInput.Build(
+            new EventTarget { Pipeline = target.Pipeline, Input = target.Input },
+            new TemplateContext(input.EventName, input.Namespace, input.FiredAt, input.Body, input.Output));
+        var request = new FlowStartRequest(
+            input.Namespace, target.Pipeline, input.RunId, correlationId, flowInput, input.EventName, input.ChainDepth);
+
+        try
+        {
+            var started = await context.CallActivityAsync<FlowStartOutcome>(nameof(StartFlowActivity), request, StartFlowRetry);
+            if (!started.Accepted)
+            {
+                Update(context, input, results, index, new TargetResult(target.Pipeline, RunStatuses.Failed, Error: started.Error));
+                return;
+            }
+        }
+        catch (WorkflowTaskFailedException e)
+        {
+            Update(context, input, results, index, new TargetResult(
+                target.Pipeline, RunStatuses.Failed, Error: "The flow could not be started: " + e.FailureDetails.ErrorMessage));
+            return;
+        }
+
+        Update(context, input, results, index, new TargetResult(target.Pipeline, RunStatuses.Running));
+        var deadline = TimeSpan.FromSeconds(input.TargetTimeoutSeconds);
+        try
+        {
+            var done = await context.WaitForExternalEventAsync<FlowCompleted>(CompletionEventName(correlationId), deadline);
+            var succeeded = string.Equals(done.Phase, FlowPhases.Succeeded, StringComparison.Ordinal);
+            Update(context, input, results, index, new TargetResult(
+                target.Pipeline,
+                succeeded ? RunStatuses.Succeeded : RunStatuses.Failed,
+                done.RunId,
+                done.Output,
+                succeeded ? null : done.Error ?? $"The flow ended in phase {done.Phase}.",
+                done.CompletedAt));
+        }
+        catch (TaskCanceledException)
+        {
+            Update(context, input, results, index, new TargetResult(
+                target.Pipeline, RunStatuses.TimedOut, Error: $"No completion arrived within {deadline}."));
+        }
+    }
+
+    private static void Update(WorkflowContext context, RunInput input, TargetResult[] results, int index, TargetResult result)
+    {
+        results[index] = result;
+        context.SetCustomStatus(Snapshot(input, results, RunStatuses.Running, null));
+    }
+
+    private static RunResult Snapshot(RunInput input, TargetResult[] results, string status, DateTime? completedAt) =>
+        new(input.RunId, input.Namespace, input.EventName, status, input.FiredAt,
+            completedAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null,
+            [.. results]);
+}

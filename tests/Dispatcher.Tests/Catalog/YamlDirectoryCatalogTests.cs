@@ -1,0 +1,117 @@
+using Arkonis.Dispatcher.Catalog;
+using Arkonis.Model.Resources;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Arkonis.Dispatcher.Tests.Catalog;
+
+public sealed class YamlDirectoryCatalogTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("arkevent-yaml-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, true);
+
+    private const string Valid = """
+        apiVersion: arkonis.dev/v1alpha1
+        kind: ArkEvent
+        metadata: { name: ok }
+        spec:
+          source: { type: webhook }
+          targets: [ { pipeline: echo } ]
+        """;
+
+    [Fact]
+    public void Every_sample_event_loads_and_is_valid()
+    {
+        var samples = Path.Combine(RepositoryRoot(), "samples", "events");
+        var scan = YamlDirectoryLoader.Load(samples, "default");
+
+        Assert.Empty(scan.Unreadable);
+        Assert.Equal(3, scan.Entries.Count);
+        Assert.All(scan.Entries, e => Assert.True(e.Entry.IsValid, string.Join("; ", e.Entry.Problems)));
+        Assert.Equal(
+            [SourceTypes.Cron, SourceTypes.FlowOutput, SourceTypes.Webhook],
+            scan.Entries.Select(e => e.Entry.Event.Spec.Source!.Type!).Order());
+    }
+
+    [Fact]
+    public void A_file_without_namespace_gets_the_default_and_is_defaulted()
+    {
+        File.WriteAllText(Path.Combine(_directory, "ok.yaml"), Valid);
+        var (entry, _) = Assert.Single(YamlDirectoryLoader.Load(_directory, "team-a").Entries);
+
+        Assert.Equal("team-a", entry.Namespace);
+        Assert.True(entry.IsValid);
+        Assert.Equal(ConcurrencyPolicies.Allow, entry.Event.Spec.ConcurrencyPolicy);
+    }
+
+    [Fact]
+    public void An_unreadable_file_is_reported_and_skipped_and_an_invalid_event_is_kept_with_its_problems()
+    {
+        File.WriteAllText(Path.Combine(_directory, "a-garbage.yaml"), "this: is: [not yaml");
+        File.WriteAllText(Path.Combine(_directory, "b-other-kind.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n");
+        File.WriteAllText(Path.Combine(_directory, "c-invalid.yml"), Valid.Replace("name: ok", "name: bad").Replace("type: webhook", "type: cron, cron: \"61 * * * *\""));
+        File.WriteAllText(Path.Combine(_directory, "d-two.yaml"), Valid + "\n---\n" + Valid.Replace("name: ok", "name: ok2"));
+        File.WriteAllText(Path.Combine(_directory, "notes.txt"), "ignored");
+
+        var scan = YamlDirectoryLoader.Load(_directory, "default");
+
+        Assert.Equal(["a-garbage.yaml", "b-other-kind.yaml"], scan.Unreadable.Select(u => Path.GetFileName(u.Path)));
+        var byName = scan.Entries.ToDictionary(e => e.Entry.Name, e => e.Entry);
+        Assert.Equal(["bad", "ok", "ok2"], byName.Keys.Order());
+        Assert.False(byName["bad"].IsValid);
+        Assert.Contains(byName["bad"].Problems, p => p.StartsWith("spec.source.cron:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_source_reloads_when_a_file_changes_and_survives_a_broken_edit()
+    {
+        File.WriteAllText(Path.Combine(_directory, "ok.yaml"), Valid);
+        var catalog = new ArkEventCatalog();
+        using var source = new YamlDirectoryCatalogSource(
+            catalog,
+            Options.Create(new CatalogOptions { Directory = _directory, PollInterval = TimeSpan.FromMilliseconds(100) }),
+            TimeProvider.System,
+            NullLogger<YamlDirectoryCatalogSource>.Instance);
+        await source.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.True(source.Loaded);
+            Assert.NotNull(catalog.Find("default", "ok"));
+
+            File.WriteAllText(Path.Combine(_directory, "ok2.yaml"), Valid.Replace("name: ok", "name: ok2"));
+            await WaitUntilAsync(() => catalog.Find("default", "ok2") is not null);
+
+            File.WriteAllText(Path.Combine(_directory, "ok2.yaml"), "not: [valid");
+            await WaitUntilAsync(() => catalog.Find("default", "ok2") is null);
+            Assert.NotNull(catalog.Find("default", "ok"));
+
+            File.Delete(Path.Combine(_directory, "ok.yaml"));
+            await WaitUntilAsync(() => catalog.Entries.Count == 0);
+        }
+        finally
+        {
+            await source.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "the catalog did not change in time");
+            await Task.Delay(20);
+        }
+    }
+
+    internal static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ArkEvent.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new InvalidOperationException("ArkEvent.sln not found above the test directory");
+    }
+}

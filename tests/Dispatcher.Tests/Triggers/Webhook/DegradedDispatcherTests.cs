@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Arkonis.Dispatcher.Tests.Harness;
+
+namespace Arkonis.Dispatcher.Tests.Triggers.Webhook;
+
+/// <summary>A dispatcher whose workflow engine is unreachable and whose rate limit is tiny.</summary>
+public sealed class DegradedDispatcherFixture : DispatcherFixture
+{
+    protected override string? WorkflowEndpoint => $"http://127.0.0.1:{FreePorts.Next()}";
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["TriggerApi:RatePerSecond"] = "1",
+        ["TriggerApi:RateBurst"] = "2",
+        ["TriggerApi:SidecarTimeout"] = "00:00:01",
+    };
+}
+
+public sealed class DegradedDispatcherTests(DegradedDispatcherFixture app) : IClassFixture<DegradedDispatcherFixture>
+{
+    [Fact]
+    public async Task With_the_sidecar_down_a_fire_gets_503_with_Retry_After_within_two_seconds()
+    {
+        var watch = Stopwatch.StartNew();
+        using var request = DispatcherFixture.Authorized(HttpMethod.Post, "/triggers/default/down/fire", "{}");
+        using var response = await app.Public.SendAsync(request);
+        watch.Stop();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal("https://arkonis.dev/problems/dispatcher-unavailable", (string)problem!["type"]!);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Requests_over_the_per_trigger_rate_get_429_with_Retry_After()
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            // A request answered at once (400), so the bucket has no time to refill.
+            using var request = DispatcherFixture.Authorized(HttpMethod.Post, "/triggers/default/limited/fire?mode=bad", "{}");
+            using var response = await app.Public.SendAsync(request);
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.NotNull(response.Headers.RetryAfter);
+                var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+                Assert.Equal("https://arkonis.dev/problems/rate-limited", (string)problem!["type"]!);
+            }
+        }
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+
+        // Another trigger has its own budget.
+        using var other = DispatcherFixture.Authorized(HttpMethod.Post, "/triggers/default/hello/fire?mode=bad", "{}");
+        using var otherResponse = await app.Public.SendAsync(other);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, otherResponse.StatusCode);
+    }
+
+    [Fact]
+    public async Task With_the_secret_store_down_authentication_gets_503_not_401()
+    {
+        await using var sidecarless = new DispatcherApp(app.Sidecar, app.CatalogDirectory, new Dictionary<string, string?>
+        {
+            ["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{FreePorts.Next()}",
+            ["TriggerApi:SidecarTimeout"] = "00:00:01",
+        });
+        sidecarless.UseKestrel();
+        sidecarless.StartServer();
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{sidecarless.PublicPort}") };
+        var watch = Stopwatch.StartNew();
+        using var response = await client.SendAsync(DispatcherFixture.Authorized(HttpMethod.Post, "/triggers/default/hello/fire", "{}"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"took {watch.Elapsed}");
+    }
+}
