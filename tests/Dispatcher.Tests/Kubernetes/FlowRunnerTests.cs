@@ -84,7 +84,7 @@ public sealed class FlowRunnerTests : IAsyncLifetime
     public async Task A_missing_template_is_a_clear_error_and_creates_nothing()
     {
         var request = Request() with { Pipeline = "no-such-flow" };
-        var error = await Assert.ThrowsAsync<FlowTemplateNotFoundException>(() => Runner.StartAsync(request, default));
+        var error = await Assert.ThrowsAsync<FlowStartRejectedException>(() => Runner.StartAsync(request, default));
         Assert.Equal("flow template no-such-flow not found in namespace team-a", error.Message);
         Assert.Equal(0, _api.CountRequests("POST", "/arkflows"));
     }

@@ -55,9 +55,10 @@ public sealed class Replica : IAsyncDisposable
             ["Dispatcher:Mode"] = "Kubernetes",
             ["Dispatcher:Kubernetes:ApiServerUrl"] = api.Url,
             ["Dispatcher:Kubernetes:PodName"] = pod,
-            ["Dispatcher:Kubernetes:LeaseDuration"] = "00:00:01",
-            ["Dispatcher:Kubernetes:RenewDeadline"] = "00:00:00.800",
-            ["Dispatcher:Kubernetes:RetryPeriod"] = "00:00:00.150",
+            // Short leases (failover in about 2 s) with margins that hold on a busy 2-core CI machine.
+            ["Dispatcher:Kubernetes:LeaseDuration"] = "00:00:02",
+            ["Dispatcher:Kubernetes:RenewDeadline"] = "00:00:01.500",
+            ["Dispatcher:Kubernetes:RetryPeriod"] = "00:00:00.200",
             ["Dispatcher:Kubernetes:MinBackoff"] = "00:00:00.020",
             ["Dispatcher:Kubernetes:MaxBackoff"] = "00:00:00.200",
             ["Dispatcher:Kubernetes:WebhookBaseUrl"] = "https://hooks.example.test",

@@ -7,15 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace Arkonis.Dispatcher.Kubernetes.Flows;
 
-/// <summary>The template ArkFlow a target names does not exist. Retrying will not help.</summary>
-public sealed class FlowTemplateNotFoundException(string @namespace, string pipeline)
-    : InvalidOperationException($"flow template {pipeline} not found in namespace {@namespace}")
-{
-    public string Namespace { get; } = @namespace;
-
-    public string Pipeline { get; } = pipeline;
-}
-
 /// <summary>
 /// Starts a flow in a cluster the way ark-operator expects: a new ArkFlow made from the target's template ArkFlow
 /// (see <see cref="ArkFlowRuns"/>), owned by the ArkEvent. Idempotent: the name is derived from the correlation id,
@@ -37,7 +28,8 @@ internal sealed class KubernetesFlowRunner(
         }
         catch (HttpOperationException e) when (e.Response?.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
-            throw new FlowTemplateNotFoundException(request.Namespace, request.Pipeline);
+            // Retrying cannot make the template appear: a refusal, recorded as this target's failure.
+            throw new FlowStartRejectedException($"flow template {request.Pipeline} not found in namespace {request.Namespace}");
         }
 
         var owner = catalog.Find(request.Namespace, request.EventName)?.Event;
