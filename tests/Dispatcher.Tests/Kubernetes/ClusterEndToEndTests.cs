@@ -26,21 +26,35 @@ public sealed class ClusterEndToEndTests : IAsyncLifetime
         _api.Seed("arkevents", Fixtures.Webhook("orphan", pipelines: "no-such-flow"));
         _api.Seed("arkflows", Fixtures.FlowTemplate("research-flow"));
         _sidecar = await FakeDaprSidecar.StartAsync(TimeSpan.FromMilliseconds(10));
-        _app = new DispatcherApp(_sidecar, _unusedCatalog, new Dictionary<string, string?>
+        // The harness picks free ports before binding them; on a busy machine another process can take one in between.
+        for (var attempt = 1; ; attempt++)
         {
-            ["Dispatcher:Mode"] = "Kubernetes",
-            ["Dispatcher:Kubernetes:ApiServerUrl"] = _api.Url,
-            ["Dispatcher:Kubernetes:PodName"] = "pod-a",
-            ["Dispatcher:Kubernetes:LeaseDuration"] = "00:00:02",
-            ["Dispatcher:Kubernetes:RenewDeadline"] = "00:00:01.500",
-            ["Dispatcher:Kubernetes:RetryPeriod"] = "00:00:00.200",
-            ["TriggerApi:TokenCacheTtl"] = "00:00:00.200",
-        });
-        _app.UseKestrel();
-        _app.StartServer();
+            _app = NewApp();
+            try
+            {
+                _app.UseKestrel();
+                _app.StartServer();
+                break;
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                await _app.DisposeAsync();
+            }
+        }
         _sidecar.PubSub.AppBase = new Uri($"http://127.0.0.1:{_app.CallbackPort}");
         _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_app.PublicPort}"), Timeout = TimeSpan.FromSeconds(60) };
     }
+
+    private DispatcherApp NewApp() => new(_sidecar, _unusedCatalog, new Dictionary<string, string?>
+    {
+        ["Dispatcher:Mode"] = "Kubernetes",
+        ["Dispatcher:Kubernetes:ApiServerUrl"] = _api.Url,
+        ["Dispatcher:Kubernetes:PodName"] = "pod-a",
+        ["Dispatcher:Kubernetes:LeaseDuration"] = "00:00:02",
+        ["Dispatcher:Kubernetes:RenewDeadline"] = "00:00:01.500",
+        ["Dispatcher:Kubernetes:RetryPeriod"] = "00:00:00.200",
+        ["TriggerApi:TokenCacheTtl"] = "00:00:00.200",
+    });
 
     public async Task DisposeAsync()
     {
