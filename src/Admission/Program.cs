@@ -1,6 +1,10 @@
+using Arkonis.Admission.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddAdmission();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
+app.MapAdmission();
 app.Run();
 
 public partial class Program;

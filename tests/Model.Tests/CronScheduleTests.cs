@@ -143,6 +143,13 @@ public sealed class CronScheduleTests
     }
 
     [Fact]
+    public void Equal_schedules_are_parsed_once()
+    {
+        Assert.Same(Parse("7 7 * * *", "Europe/Berlin"), Parse("7 7 * * *", "Europe/Berlin"));
+        Assert.NotSame(Parse("7 7 * * *", "Europe/Berlin"), Parse("7 7 * * *", "America/New_York"));
+    }
+
+    [Fact]
     public void Refuses_an_unknown_zone()
     {
         Assert.False(CronSchedule.TryParse("0 8 * * *", "Europe/Atlantis", out _, out var error));

@@ -61,6 +61,13 @@ public sealed class TemplateTests
     }
 
     [Fact]
+    public void Errors_point_at_a_later_action()
+    {
+        Assert.False(Template.TryParse("Hello {{ .trigger.name }}, {{ .trigger.nope }}", out _, out var error));
+        Assert.EndsWith("(action at offset 27)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Lists_the_variables_it_reads()
     {
         Assert.True(Template.TryParse("{{ .trigger.body.a.b }} {{ .trigger.output }}", out var template, out _));

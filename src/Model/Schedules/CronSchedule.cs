@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Cronos;
 
@@ -12,6 +13,10 @@ namespace Arkonis.Model.Schedules;
 public sealed class CronSchedule
 {
     private static readonly DateTime NeverFiresProbe = new(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    // Schedules are immutable and events share expressions, so 100,000 events parse a handful of schedules.
+    private const int CacheCapacity = 10_000;
+    private static readonly ConcurrentDictionary<(string Expression, string? Zone), CronSchedule> Parsed = new();
 
     private readonly CronRule _rule;
 
@@ -39,6 +44,14 @@ public sealed class CronSchedule
         [NotNullWhen(true)] out CronSchedule? schedule,
         [NotNullWhen(false)] out string? error)
     {
+        // Callers outside nullable code may still pass null.
+        expression ??= string.Empty;
+        if (Parsed.TryGetValue((expression, timeZone), out schedule))
+        {
+            error = null;
+            return true;
+        }
+
         schedule = null;
         if (!TryParseExpression(expression, out var parsed, out error))
         {
@@ -52,6 +65,12 @@ public sealed class CronSchedule
         }
 
         schedule = new CronSchedule(expression, parsed, zone);
+        if (Parsed.Count >= CacheCapacity)
+        {
+            Parsed.Clear();
+        }
+
+        Parsed.TryAdd((expression, timeZone), schedule);
         return true;
     }
 
@@ -100,6 +119,7 @@ public sealed class CronSchedule
             return false;
         }
 
+        // Cronos' TryParse drops the reason; the exception carries it.
         try
         {
             parsed = CronRule.Parse(expression!.Trim());

@@ -62,7 +62,7 @@ public sealed class Template
             var expression = inner.AsSpan(trimLeft ? 1 : 0, inner.Length - (trimLeft ? 1 : 0) - (trimRight ? 1 : 0)).Trim().ToString();
             if (!TemplateVariables.TryParse(expression, out var variable, out error))
             {
-                error = $"action at offset {open} {error}";
+                error = open == 0 ? error : $"{error} (action at offset {open})";
                 return false;
             }
 

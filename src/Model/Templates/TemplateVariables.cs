@@ -13,7 +13,7 @@ internal static class TemplateVariables
         variable = null;
         if (expression.Length == 0)
         {
-            error = "is empty; write a variable such as {{ .trigger.body.topic }}";
+            error = "the action is empty; write a variable such as {{ .trigger.body.topic }}";
             return false;
         }
 

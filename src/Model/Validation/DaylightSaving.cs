@@ -13,11 +13,13 @@ internal static class DaylightSaving
             return null;
         }
 
+        // Offsets change at most a few times a year and never twice within a week: scan weekly, then bisect.
         var day = now.UtcDateTime.Date;
+        var end = day.AddDays(371);
         var previous = zone.GetUtcOffset(day);
-        for (var i = 1; i <= 366; i++)
+        while (day < end)
         {
-            var next = day.AddDays(1);
+            var next = day.AddDays(7);
             var offset = zone.GetUtcOffset(next);
             if (offset > previous)
             {

@@ -44,6 +44,7 @@ internal static class InputRules
     {
         if (value is null)
         {
+            list.Add(FieldProblem.Required(field, "use \"\" for an empty value"));
             return;
         }
 

@@ -47,42 +47,60 @@ internal static class SourceRules
             return;
         }
 
-        TimeZoneInfo? zone = TimeZoneInfo.Utc;
-        if (source.Timezone is { } zoneId && !TimeZones.TryResolve(zoneId, out zone, out var zoneError))
+        var expression = CheckSchedule(source.Cron, list);
+        var zone = CheckZone(source.Timezone, list);
+        if (expression is not null && zone is not null && DaylightSaving.FirstGapHit(expression, zone, time.GetUtcNow()) is { } gapDay)
         {
-            list.Add(FieldProblem.Invalid(Path + ".timezone", zoneId, zoneError));
+            list.Warn(Path + ".cron",
+                $"some times fall in the daylight-saving gap of {zone.Id} (e.g. {gapDay:yyyy-MM-dd}); on such days the event fires once right after the gap");
         }
-        else if (source.Timezone is { } id && TimeZones.IsFixedOffsetEtcZone(id))
+    }
+
+    private static CronRule? CheckSchedule(string? cron, ProblemList list)
+    {
+        if (string.IsNullOrEmpty(cron))
         {
-            var offset = zone!.BaseUtcOffset;
+            list.Add(FieldProblem.Required(Path + ".cron", "a cron event needs a schedule such as \"0 8 * * *\""));
+            return null;
+        }
+
+        if (cron.Length > CronSyntax.MaxLength)
+        {
+            list.Add(FieldProblem.TooLong(Path + ".cron", CronSyntax.MaxLength));
+            return null;
+        }
+
+        if (!CronSchedule.TryParseExpression(cron, out var expression, out var error))
+        {
+            list.Add(FieldProblem.Invalid(Path + ".cron", cron, error));
+            return null;
+        }
+
+        return expression;
+    }
+
+    private static TimeZoneInfo? CheckZone(string? id, ProblemList list)
+    {
+        if (id is null)
+        {
+            return TimeZoneInfo.Utc;
+        }
+
+        if (!TimeZones.TryResolve(id, out var zone, out var error))
+        {
+            list.Add(FieldProblem.Invalid(Path + ".timezone", id, error));
+            return null;
+        }
+
+        if (TimeZones.IsFixedOffsetEtcZone(id))
+        {
+            var offset = zone.BaseUtcOffset;
             var sign = offset < TimeSpan.Zero ? "-" : "+";
             list.Warn(Path + ".timezone",
                 $"\"{id}\" is the fixed offset UTC{sign}{offset.Duration():hh\\:mm} (Etc/ names invert the sign) and never follows daylight saving");
         }
 
-        if (string.IsNullOrEmpty(source.Cron))
-        {
-            list.Add(FieldProblem.Required(Path + ".cron", "a cron event needs a schedule such as \"0 8 * * *\""));
-            return;
-        }
-
-        if (source.Cron.Length > CronSyntax.MaxLength)
-        {
-            list.Add(FieldProblem.TooLong(Path + ".cron", CronSyntax.MaxLength));
-            return;
-        }
-
-        if (!CronSchedule.TryParseExpression(source.Cron, out var expression, out var error))
-        {
-            list.Add(FieldProblem.Invalid(Path + ".cron", source.Cron, error));
-            return;
-        }
-
-        if (zone is not null && DaylightSaving.FirstGapHit(expression, zone, time.GetUtcNow()) is { } gapDay)
-        {
-            list.Warn(Path + ".cron",
-                $"some times fall in the daylight-saving gap of {zone.Id} (e.g. {gapDay:yyyy-MM-dd}); on such days the event fires once right after the gap");
-        }
+        return zone;
     }
 
     private static void CheckFlow(EventSource source, string type, ProblemList list)

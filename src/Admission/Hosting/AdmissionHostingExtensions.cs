@@ -1,0 +1,44 @@
+using Arkonis.Admission.Cycles;
+using Arkonis.Admission.Mutation;
+using Arkonis.Admission.Observability;
+using Arkonis.Admission.Reviews;
+using Arkonis.Admission.Tls;
+using Arkonis.Admission.Validation;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Arkonis.Admission.Hosting;
+
+public static class AdmissionHostingExtensions
+{
+    /// <summary>Everything the admission service needs: options, webhooks, cycle check, listener/TLS, health, metrics.</summary>
+    public static WebApplicationBuilder AddAdmission(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AdmissionJsonContext.Default));
+        services.AddRequestTimeouts();
+        services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<AdmissionOptions>>((timeouts, admission) =>
+            timeouts.DefaultPolicy = new RequestTimeoutPolicy { Timeout = admission.Value.RequestTimeout, TimeoutStatusCode = StatusCodes.Status504GatewayTimeout });
+        services.AddSingleton<ValidatingWebhook>();
+        services.AddSingleton<MutatingWebhook>();
+        services.AddFlowCycleCheck();
+        services.AddAdmissionListener();
+        services.AddAdmissionObservability();
+        return builder;
+    }
+
+    public static WebApplication MapAdmission(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRequestTimeouts();
+        app.MapAdmissionApi();
+        app.MapAdmissionObservability();
+        return app;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Arkonis.Model.Resources;
+using k8s;
+
+namespace Arkonis.Admission.Reviews;
+
+/// <summary>The outcome of reading <c>request.object</c> as an ArkEvent.</summary>
+internal sealed record ObjectReadResult(ArkEvent? Event, string? ErrorField, string? Error)
+{
+    public bool Ok => Event is not null;
+}
+
+/// <summary>Reads the raw object of a review into the model's typed view (same serializer as the API client).</summary>
+internal static class ArkEventReader
+{
+    /// <summary>A null or absent object reads as an empty ArkEvent, so validation names every required field.</summary>
+    public static ObjectReadResult Read(JsonNode? node)
+    {
+        if (node is null)
+        {
+            return new ObjectReadResult(new ArkEvent(), null, null);
+        }
+
+        if (node is not JsonObject)
+        {
+            return new ObjectReadResult(null, "<object>", "must be a JSON object");
+        }
+
+        try
+        {
+            var ev = KubernetesJson.Deserialize<ArkEvent>(node.ToJsonString());
+            ev.Metadata ??= new k8s.Models.V1ObjectMeta();
+            ev.Spec ??= new ArkEventSpec();
+            return new ObjectReadResult(ev, null, null);
+        }
+        catch (JsonException ex)
+        {
+            return new ObjectReadResult(null, FieldPath(ex.Path), "has the wrong type");
+        }
+        catch (FormatException ex)
+        {
+            return new ObjectReadResult(null, "<object>", ex.Message);
+        }
+    }
+
+    /// <summary>Turns System.Text.Json's <c>$.spec.targets[0].pipeline</c> into Kubernetes' <c>spec.targets[0].pipeline</c>.</summary>
+    private static string FieldPath(string? jsonPath)
+    {
+        if (string.IsNullOrEmpty(jsonPath) || jsonPath == "$")
+        {
+            return "<object>";
+        }
+
+        return jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
+    }
+}

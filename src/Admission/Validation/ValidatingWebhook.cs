@@ -1,0 +1,83 @@
+using Arkonis.Admission.Cycles;
+using Arkonis.Admission.Hosting;
+using Arkonis.Admission.Reviews;
+using Arkonis.Model.Resources;
+using Arkonis.Model.Validation;
+
+namespace Arkonis.Admission.Validation;
+
+/// <summary>
+/// <c>POST /validate-arkevent</c>: the model's validator plus the cross-object cycle check, every
+/// problem at once, answered as apimachinery's NewInvalid. Never carries a patch.
+/// </summary>
+internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time, ILogger<ValidatingWebhook> logger)
+{
+    public async Task<AdmissionResponse> ReviewAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        if (!Answers.IsArkEvent(request))
+        {
+            Log.Misrouted(logger, request.Kind?.Group ?? string.Empty, request.Kind?.Kind ?? string.Empty);
+            return Answers.Misrouted(request);
+        }
+
+        if (!Answers.HasObjectToCheck(request))
+        {
+            return Answers.Allow(request);
+        }
+
+        var read = ArkEventReader.Read(request.Object);
+        var name = Answers.NameOf(request, read.Event);
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["AdmissionUid"] = request.Uid,
+            ["Operation"] = request.Operation,
+            ["Namespace"] = Answers.NamespaceOf(request, read.Event),
+            ["Name"] = name,
+            ["DryRun"] = request.DryRun ?? false,
+        });
+
+        if (read.Event is not { } ev)
+        {
+            Log.UnreadableObject(logger, request.Operation!, read.Error!);
+            return Deny(request, name, [new StatusCause("FieldValueInvalid", "Invalid value: " + read.Error, read.ErrorField!)], null);
+        }
+
+        // On UPDATE the stored object lets the model judge transitions; an unreadable old object is simply not used.
+        var previous = request.Operation == "UPDATE" && request.OldObject is not null ? ArkEventReader.Read(request.OldObject).Event : null;
+        var result = ArkEventValidator.Validate(ev, new ValidationContext(previous, time));
+        var causes = result.Problems.Select(p => new StatusCause(p.Reason, p.Message, p.Field)).ToList();
+        var warnings = result.Warnings.ToList();
+
+        // A loop is only meaningful between well-formed events (and a self-loop is already a target problem):
+        // the API server is asked only when source and targets are sound.
+        var outcome = result.Problems.Any(p => p.Field.StartsWith("spec.source", StringComparison.Ordinal) || p.Field.StartsWith("spec.targets", StringComparison.Ordinal))
+            ? CycleCheckOutcome.None
+            : await cycles.CheckAsync(ev, Answers.NamespaceOf(request, ev), cancellationToken);
+        if (outcome.Problem is { } loop)
+        {
+            causes.Add(new StatusCause(loop.Reason, loop.Message, loop.Field));
+        }
+
+        if (outcome.Warning is { } warning)
+        {
+            warnings.Add(warning);
+        }
+
+        if (causes.Count > 0)
+        {
+            Log.Denied(logger, request.Operation!, causes.Count);
+            return Deny(request, name, causes, warnings);
+        }
+
+        Log.Allowed(logger, request.Operation!, 0);
+        return Answers.Allow(request, warnings);
+    }
+
+    private static AdmissionResponse Deny(AdmissionRequest request, string name, IReadOnlyList<StatusCause> causes, IEnumerable<string>? warnings) => new()
+    {
+        Uid = request.Uid!,
+        Allowed = false,
+        Status = InvalidStatus.Create(name, causes),
+        Warnings = Answers.Warnings(warnings),
+    };
+}

@@ -1,0 +1,28 @@
+using Arkonis.Dispatcher.Flows;
+using Arkonis.Dispatcher.Catalog;
+using Arkonis.Dispatcher.Triggers.Cron;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Arkonis.Dispatcher.Triggers.FlowOutput;
+
+/// <summary>Wires the flow-output trigger as an observer of every flow completion.</summary>
+public static class FlowOutputTriggerExtensions
+{
+    public static IServiceCollection AddFlowOutputTrigger(this IServiceCollection services)
+    {
+        services.AddOptions<FlowOutputOptions>()
+            .BindConfiguration(FlowOutputOptions.Section)
+            .Validate(o => o.IsValid, "Triggers:FlowOutput:MaxChainDepth must be between 1 and 1000")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ArkEventCatalog>();
+        services.TryAddSingleton<TriggerMetrics>();
+        services.TryAddSingleton<IRunStatusSource, DaprWorkflowRunStatusSource>();
+        services.TryAddSingleton<RunLedger>();
+        services.TryAddSingleton<ConcurrencyGate>();
+        services.TryAddSingleton<FlowOutputIndex>();
+        services.TryAddSingleton<FlowOutputTrigger>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IFlowCompletionObserver, FlowOutputTrigger>(sp => sp.GetRequiredService<FlowOutputTrigger>()));
+        return services;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Arkonis.Admission.Tests.Support;
+
+namespace Arkonis.Admission.Tests.Webhooks;
+
+/// <summary>The README's curl example: the ready-made review in deploy/examples/reviews gives the promised answer.</summary>
+public sealed class ReadmeExampleTests(AdmissionApp app) : IClassFixture<AdmissionApp>
+{
+    [Fact]
+    public async Task Curl_example_answers_what_the_readme_shows_and_what_kubectl_would_print()
+    {
+        var review = File.ReadAllText(Repo.DeployPath("examples", "reviews", "cron-without-schedule.review.json"));
+        var http = await app.CreateClient().PostAsync("/validate-arkevent?timeout=5s", ApiServer.Json(review));
+        var response = (await http.Content.ReadFromJsonAsync<JsonObject>())!["response"]!.AsObject();
+
+        var expected = JsonNode.Parse("""
+            {
+              "uid": "0d6a8a53-3f4e-4a8e-b0a5-7c2d6b9e1f10",
+              "allowed": false,
+              "status": {
+                "status": "Failure",
+                "message": "ArkEvent.arkonis.dev \"morning\" is invalid: [spec.source.cron: Required value: a cron event needs a schedule such as \"0 8 * * *\", spec.source.timezone: Invalid value: \"Europe/Amsterdm\": unknown time zone; use an IANA name such as \"Europe/Berlin\"]",
+                "reason": "Invalid",
+                "code": 422,
+                "details": {
+                  "name": "morning",
+                  "group": "arkonis.dev",
+                  "kind": "ArkEvent",
+                  "causes": [
+                    {
+                      "reason": "FieldValueRequired",
+                      "message": "Required value: a cron event needs a schedule such as \"0 8 * * *\"",
+                      "field": "spec.source.cron"
+                    },
+                    {
+                      "reason": "FieldValueInvalid",
+                      "message": "Invalid value: \"Europe/Amsterdm\": unknown time zone; use an IANA name such as \"Europe/Berlin\"",
+                      "field": "spec.source.timezone"
+                    }
+                  ]
+                }
+              }
+            }
+            """);
+        Assert.True(JsonNode.DeepEquals(expected, response), response.ToJsonString());
+
+        var expectedKubectl = Repo.Expectations(Repo.DeployPath("examples", "invalid", "cron-without-schedule.yaml"));
+        Assert.Equal(expectedKubectl, Kubectl.Render(response, "cron-without-schedule.yaml").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()));
+    }
+}

@@ -1,0 +1,65 @@
+using System.Net;
+using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Runs;
+using Arkonis.Dispatcher.Triggers.Cron;
+using Dapr.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
+
+namespace Arkonis.Dispatcher.Tests.Triggers.Cron;
+
+public sealed class CronAdapterTests
+{
+    [Fact]
+    public void Invalid_options_are_refused_at_start()
+    {
+        Assert.True(new CronTriggerOptions().IsValid(out _));
+        Assert.False(new CronTriggerOptions { DefaultStartingDeadline = TimeSpan.FromSeconds(1) }.IsValid(out var error));
+        Assert.Contains("DefaultStartingDeadline", error, StringComparison.Ordinal);
+        Assert.False(new CronTriggerOptions { LaunchParallelism = 0 }.IsValid(out _));
+    }
+
+    [Fact]
+    public async Task The_watermark_only_moves_forward_with_optimistic_concurrency()
+    {
+        var dapr = Substitute.For<DaprClient>();
+        var later = new DateTimeOffset(2026, 6, 1, 10, 0, 5, TimeSpan.Zero);
+        dapr.GetStateAndETagAsync<DaprCronCheckpointStore.Watermark?>("arkevent-state", DaprCronCheckpointStore.WatermarkKey, null, null, Arg.Any<CancellationToken>())
+            .Returns((new DaprCronCheckpointStore.Watermark(later), "7"));
+        var store = new DaprCronCheckpointStore(dapr, Options.Create(new CronTriggerOptions()));
+
+        await store.AdvanceAsync(later.AddSeconds(-1), CancellationToken.None); // another replica is ahead
+        await dapr.DidNotReceiveWithAnyArgs().TrySaveStateAsync<DaprCronCheckpointStore.Watermark>(default!, default!, default!, default!);
+
+        dapr.TrySaveStateAsync("arkevent-state", DaprCronCheckpointStore.WatermarkKey, Arg.Any<DaprCronCheckpointStore.Watermark>(), "7", null, null, Arg.Any<CancellationToken>())
+            .Returns(true);
+        await store.AdvanceAsync(later.AddSeconds(1), CancellationToken.None);
+        await dapr.Received(1).TrySaveStateAsync("arkevent-state", DaprCronCheckpointStore.WatermarkKey,
+            new DaprCronCheckpointStore.Watermark(later.AddSeconds(1)), "7", null, null, Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task The_ledger_counts_pending_running_and_suspended_runs_and_forgets_finished_ones()
+    {
+        var engine = new FakeRunEngine();
+        var ledger = new RunLedger(engine, Options.Create(new CronTriggerOptions()), NullLogger<RunLedger>.Instance);
+        foreach (var (id, status) in new[] { ("p", RunStatus.Pending), ("r", RunStatus.Running), ("s", RunStatus.Suspended), ("f", RunStatus.Finished) })
+        {
+            engine.Set(id, status);
+            ledger.Record("ns", "e", id);
+        }
+
+        var active = await ledger.GetActiveAsync("ns", "e", ["unknown"], exceptRunId: "r", CancellationToken.None);
+
+        Assert.Equal(["p", "s"], active.RunIds.Order());
+        Assert.False(active.Uncertain);
+        engine.StatusUnavailable = true;
+        Assert.True((await ledger.GetActiveAsync("ns", "e", [], "x", CancellationToken.None)).Uncertain);
+    }
+}
