@@ -68,6 +68,7 @@ public static class TriggerApi
     {
         var options = services.Options.Value;
         var mode = http.Request.Query["mode"].ToString();
+        using var scope = services.Logger.BeginScope(new Dictionary<string, object?> { ["Namespace"] = @namespace, ["Name"] = name });
         var (entry, denied) = await AuthenticateAsync(@namespace, name, http, services, cancellationToken);
         if (denied is not null)
         {
@@ -121,6 +122,7 @@ public static class TriggerApi
             ? RunIds.NewWebhook(@namespace, name)
             : RunIds.ForIdempotencyKey(@namespace, name, idempotencyKey);
         var statusUrl = $"/triggers/{@namespace}/{name}/runs/{Uri.EscapeDataString(runId)}";
+        using var runScope = services.Logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = runId });
         var fire = new FireRequest(runId, arkEvent, new TriggerContext(SourceTypes.Webhook, services.Time.GetUtcNow(), body));
         LaunchOutcome outcome;
         try
@@ -174,6 +176,12 @@ public static class TriggerApi
         [AsParameters] TriggerServices services,
         CancellationToken cancellationToken)
     {
+        using var scope = services.Logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["Namespace"] = @namespace,
+            ["Name"] = name,
+            ["RunId"] = runId,
+        });
         var (_, denied) = await AuthenticateAsync(@namespace, name, http, services, cancellationToken);
         if (denied is not null)
         {
