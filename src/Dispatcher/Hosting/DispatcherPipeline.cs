@@ -1,5 +1,6 @@
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Diagnostics;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
 namespace Arkonis.Dispatcher.Hosting;
@@ -26,7 +27,9 @@ public static class DispatcherPipeline
         app.UseExceptionHandler();
         app.UseRouting();
         app.UsePortIsolation();
-        app.UseCloudEvents();
+        // CloudEvents envelopes are unwrapped for Dapr's deliveries only, never on the public API.
+        var callbackPort = app.Services.GetRequiredService<IOptions<PortsOptions>>().Value.Callback;
+        app.UseWhen(context => context.Connection.LocalPort == callbackPort, callbacks => callbacks.UseCloudEvents());
         app.UseRateLimiter();
         return app;
     }
