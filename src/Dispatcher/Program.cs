@@ -10,7 +10,7 @@ using Arkonis.Dispatcher.Triggers.Webhook;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDispatcherPorts();
 builder.Services.AddDispatcherCore();
-builder.Services.AddYamlCatalog();
+builder.AddYamlCatalog(); // only when not in Kubernetes mode
 builder.Services.AddDaprRuns();
 builder.Services.AddLocalFlowRunner();
 builder.Services.AddFlowCompletions();

@@ -1,18 +1,39 @@
+using Arkonis.Dispatcher.Hosting;
+using Arkonis.Dispatcher.Kubernetes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Arkonis.Dispatcher.Catalog;
 
 public static class CatalogServiceCollectionExtensions
 {
-    /// <summary>The catalog, filled from a directory of ArkEvent YAML files (<c>Catalog:Directory</c>).</summary>
-    public static IServiceCollection AddYamlCatalog(this IServiceCollection services)
+    /// <summary>
+    /// Local mode only (nothing when <c>Dispatcher:Mode</c> is <c>Kubernetes</c>, where the watch fills the catalog):
+    /// the catalog, filled from a directory of ArkEvent YAML files (<c>Catalog:Directory</c>), and its readiness check.
+    /// </summary>
+    public static IHostApplicationBuilder AddYamlCatalog(this IHostApplicationBuilder builder)
     {
+        if (builder.Configuration.IsKubernetesMode())
+        {
+            return builder;
+        }
+        var services = builder.Services;
         services.TryAddSingleton<ArkEventCatalog>();
         services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.SectionName)
             .Validate(o => !string.IsNullOrWhiteSpace(o.Directory) && o.PollInterval > TimeSpan.Zero, "Catalog:Directory is required and Catalog:PollInterval must be positive.")
             .ValidateOnStart();
         services.AddSingleton<YamlDirectoryCatalogSource>();
         services.AddHostedService(sp => sp.GetRequiredService<YamlDirectoryCatalogSource>());
-        return services;
+        services.AddHealthChecks().AddCheck<YamlCatalogHealthCheck>("yaml-catalog", tags: [DispatcherPipeline.ReadyTag]);
+        return builder;
     }
+}
+
+/// <summary>Ready once the catalog directory has been read (a failed read counts: the catalog then stays empty or as it was).</summary>
+internal sealed class YamlCatalogHealthCheck(YamlDirectoryCatalogSource source) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(source.Loaded
+            ? HealthCheckResult.Healthy("ArkEvent files loaded")
+            : HealthCheckResult.Unhealthy("ArkEvent files not loaded yet"));
 }

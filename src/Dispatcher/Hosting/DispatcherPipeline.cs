@@ -1,5 +1,5 @@
-using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
@@ -8,10 +8,14 @@ namespace Arkonis.Dispatcher.Hosting;
 /// <summary>The cross-cutting parts of the dispatcher host: errors, metrics, time, the middleware order, health.</summary>
 public static class DispatcherPipeline
 {
+    /// <summary>The tag of the health checks <c>/readyz</c> runs.</summary>
+    public const string ReadyTag = "ready";
+
     public static IServiceCollection AddDispatcherCore(this IServiceCollection services)
     {
         services.AddProblemDetails();
         services.AddMetrics();
+        services.AddHealthChecks();
         services.AddSingleton<DispatcherMetrics>();
         // Every Arkonis.* meter (runs, triggers, reconciler) plus ASP.NET Core's own, scraped at /metrics.
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -34,16 +38,15 @@ public static class DispatcherPipeline
         return app;
     }
 
-    /// <summary><c>/healthz</c> (the process answers), <c>/readyz</c> (the catalog is loaded), <c>/metrics</c> (Prometheus text, public port).</summary>
+    /// <summary>
+    /// <c>/healthz</c> (the process answers; no checks run), <c>/readyz</c> (every check tagged <c>ready</c>: the catalog
+    /// source of the mode has loaded or listed the ArkEvents), <c>/metrics</c> (Prometheus text, public port).
+    /// </summary>
     public static IEndpointRouteBuilder MapDispatcherHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Text("ok")).ExcludeFromDescription();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         app.MapPrometheusScrapingEndpoint("/metrics").RequirePublicPort();
-        app.MapGet("/readyz", (YamlDirectoryCatalogSource? source) =>
-                source is null or { Loaded: true }
-                    ? Results.Text("ready")
-                    : Results.Text("catalog not loaded", statusCode: StatusCodes.Status503ServiceUnavailable))
-            .ExcludeFromDescription();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using Arkonis.Dispatcher.Activity;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Flows;
+using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Kubernetes.Catalog;
 using Arkonis.Dispatcher.Kubernetes.Completions;
 using Arkonis.Dispatcher.Kubernetes.Events;
@@ -66,7 +67,7 @@ public static class KubernetesModeExtensions
         services.AddHostedService<ArkEventReconciler>();
         services.AddHostedService<FlowRunsController>();
 
-        services.AddHealthChecks().AddCheck<KubernetesCatalogHealthCheck>("kubernetes-catalog", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<KubernetesCatalogHealthCheck>("kubernetes-catalog", tags: [DispatcherPipeline.ReadyTag]);
         return builder;
     }
 

@@ -69,8 +69,8 @@ public sealed class HealthAndMetricsTests(DispatcherFixture app) : IClassFixture
     [Fact]
     public async Task Health_readiness_and_Prometheus_metrics_answer_on_the_public_port()
     {
-        Assert.Equal("ok", await app.Public.GetStringAsync("/healthz"));
-        Assert.Equal("ready", await app.Public.GetStringAsync("/readyz"));
+        Assert.Equal("Healthy", await app.Public.GetStringAsync("/healthz"));
+        Assert.Equal("Healthy", await app.Public.GetStringAsync("/readyz"));
 
         using var fire = DispatcherFixture.Authorized(HttpMethod.Post, "/triggers/default/hello/fire", "{}");
         using var fired = await app.Public.SendAsync(fire);

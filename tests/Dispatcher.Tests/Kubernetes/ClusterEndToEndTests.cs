@@ -45,10 +45,15 @@ public sealed class ClusterEndToEndTests : IAsyncLifetime
         _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_app.PublicPort}"), Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    private DispatcherApp NewApp() => new(_sidecar, _unusedCatalog, new Dictionary<string, string?>
+    private DispatcherApp NewApp() => ClusterApp(_sidecar, _api, _unusedCatalog);
+
+    /// <summary>The dispatcher in cluster mode against <paramref name="api"/>, with leases short enough for tests.</summary>
+    internal static DispatcherApp ClusterApp(FakeDaprSidecar sidecar, KubeApiStandIn api, string unusedCatalog) => new(sidecar, unusedCatalog, new Dictionary<string, string?>
     {
+        // Retries after a failed list stay short, whatever happened before.
+        ["Dispatcher:Kubernetes:MaxBackoff"] = "00:00:01",
         ["Dispatcher:Mode"] = "Kubernetes",
-        ["Dispatcher:Kubernetes:ApiServerUrl"] = _api.Url,
+        ["Dispatcher:Kubernetes:ApiServerUrl"] = api.Url,
         ["Dispatcher:Kubernetes:PodName"] = "pod-a",
         ["Dispatcher:Kubernetes:LeaseDuration"] = "00:00:02",
         ["Dispatcher:Kubernetes:RenewDeadline"] = "00:00:01.500",
