@@ -2,6 +2,7 @@ using Arkonis.Dispatcher.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Arkonis.Dispatcher.Hosting;
 
@@ -11,6 +12,9 @@ public static class DispatcherPipeline
     /// <summary>The tag of the health checks <c>/readyz</c> runs.</summary>
     public const string ReadyTag = "ready";
 
+    /// <summary>The OpenTelemetry service name (also the Dapr app id).</summary>
+    public const string ServiceName = "arkevent-dispatcher";
+
     public static IServiceCollection AddDispatcherCore(this IServiceCollection services)
     {
         services.AddProblemDetails();
@@ -18,7 +22,10 @@ public static class DispatcherPipeline
         services.AddHealthChecks();
         services.AddSingleton<DispatcherMetrics>();
         // Every Arkonis.* meter (runs, triggers, reconciler) plus ASP.NET Core's own, scraped at /metrics.
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        // The resource names the service in target_info; Kubernetes mode adds the pod name as the instance id.
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName))
+            .WithMetrics(metrics => metrics
             .AddMeter("Arkonis.*", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
             .AddPrometheusExporter());
         services.AddSingleton(TimeProvider.System);

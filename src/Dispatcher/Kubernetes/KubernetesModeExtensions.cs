@@ -15,6 +15,7 @@ using k8s;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Resources;
 
 namespace Arkonis.Dispatcher.Kubernetes;
 
@@ -67,6 +68,8 @@ public static class KubernetesModeExtensions
         services.AddHostedService<ArkEventReconciler>();
         services.AddHostedService<FlowRunsController>();
 
+        services.AddOpenTelemetry().ConfigureResource(resource => resource.AddDetector(sp =>
+            new PodInstanceDetector(sp.GetRequiredService<IOptions<KubernetesModeOptions>>().Value.PodName)));
         services.AddHealthChecks().AddCheck<KubernetesCatalogHealthCheck>("kubernetes-catalog", tags: [DispatcherPipeline.ReadyTag]);
         return builder;
     }
@@ -89,4 +92,10 @@ internal sealed class KubernetesCatalogHealthCheck(CatalogSyncState sync, Leader
             ? HealthCheckResult.Healthy("ArkEvents listed", data)
             : HealthCheckResult.Unhealthy("ArkEvents not listed yet", data: data));
     }
+}
+
+/// <summary>The pod name as <c>service.instance.id</c>, so each replica's metrics stay apart.</summary>
+internal sealed class PodInstanceDetector(string podName) : IResourceDetector
+{
+    public Resource Detect() => new([new KeyValuePair<string, object>("service.instance.id", podName)]);
 }

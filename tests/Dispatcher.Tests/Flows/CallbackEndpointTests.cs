@@ -82,6 +82,8 @@ public sealed class HealthAndMetricsTests(DispatcherFixture app) : IClassFixture
             TimeSpan.FromSeconds(10),
             "the run counter in /metrics");
         Assert.Contains("arkevent_trigger_requests", metrics, StringComparison.Ordinal);
+        Assert.Contains("service_name=\"arkevent-dispatcher\"", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("unknown_service", metrics, StringComparison.Ordinal);
         using var onCallback = await app.Callbacks.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.NotFound, onCallback.StatusCode);
     }

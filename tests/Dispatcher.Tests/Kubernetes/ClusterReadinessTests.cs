@@ -61,6 +61,15 @@ public sealed class ClusterReadinessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_name_the_service_and_the_pod()
+    {
+        var metrics = await _client.GetStringAsync("/metrics");
+        var targetInfo = metrics.Split('\n').Single(line => line.StartsWith("target_info{", StringComparison.Ordinal));
+        Assert.Contains("service_name=\"arkevent-dispatcher\"", targetInfo, StringComparison.Ordinal);
+        Assert.Contains("service_instance_id=\"pod-a\"", targetInfo, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_yaml_source_is_not_registered()
     {
         Assert.Null(_app.Services.GetService<YamlDirectoryCatalogSource>());
