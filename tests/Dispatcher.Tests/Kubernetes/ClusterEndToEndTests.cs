@@ -26,26 +26,12 @@ public sealed class ClusterEndToEndTests : IAsyncLifetime
         _api.Seed("arkevents", Fixtures.Webhook("orphan", pipelines: "no-such-flow"));
         _api.Seed("arkflows", Fixtures.FlowTemplate("research-flow"));
         _sidecar = await FakeDaprSidecar.StartAsync(TimeSpan.FromMilliseconds(10));
-        // The harness picks free ports before binding them; on a busy machine another process can take one in between.
-        for (var attempt = 1; ; attempt++)
-        {
-            _app = NewApp();
-            try
-            {
-                _app.UseKestrel();
-                _app.StartServer();
-                break;
-            }
-            catch (IOException) when (attempt < 3)
-            {
-                await _app.DisposeAsync();
-            }
-        }
+        _app = ClusterApp(_sidecar, _api, _unusedCatalog);
+        _app.UseKestrel();
+        _app.StartServer();
         _sidecar.PubSub.AppBase = new Uri($"http://127.0.0.1:{_app.CallbackPort}");
         _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_app.PublicPort}"), Timeout = TimeSpan.FromSeconds(60) };
     }
-
-    private DispatcherApp NewApp() => ClusterApp(_sidecar, _api, _unusedCatalog);
 
     /// <summary>The dispatcher in cluster mode against <paramref name="api"/>, with leases short enough for tests.</summary>
     internal static DispatcherApp ClusterApp(FakeDaprSidecar sidecar, KubeApiStandIn api, string unusedCatalog) => new(sidecar, unusedCatalog, new Dictionary<string, string?>
