@@ -109,11 +109,13 @@ internal sealed class ArkEventStatusWriter(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["namespace"] = @namespace, ["name"] = name });
         // The catalog's copy is usually current: try it first, read from the server after a lost race.
         var current = catalog.Find(@namespace, name)?.Event;
+        var fromServer = false;
         var unavailable = new Backoff(options.Value.MinBackoff, options.Value.MaxBackoff);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             if (current is null || attempt > 1)
             {
+                fromServer = true;
                 try
                 {
                     var fresh = (JsonElement)await client.CustomObjects.GetNamespacedCustomObjectAsync(
@@ -139,9 +141,16 @@ internal sealed class ArkEventStatusWriter(
             }
             var after = JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject();
             var ops = JsonPatchDiff.TopLevel("/status", before, after);
-            if (ops.Count == 0)
+            if (ops.Count == 0 && fromServer)
             {
                 return;
+            }
+            if (ops.Count == 0)
+            {
+                // Nothing to do against the catalog's copy, which can lag behind the server (the watch is late, or another
+                // replica wrote since): a completion for the run that copy does not know yet would be dropped. Re-read.
+                current = null;
+                continue;
             }
             ops.Insert(0, new JsonObject { ["op"] = "test", ["path"] = "/metadata/resourceVersion", ["value"] = current.Metadata.ResourceVersion });
             try

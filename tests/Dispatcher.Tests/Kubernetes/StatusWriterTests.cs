@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+using Arkonis.Dispatcher.Catalog;
+using Arkonis.Dispatcher.Kubernetes;
+using Arkonis.Dispatcher.Kubernetes.Status;
+using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
+using Arkonis.Model.Resources;
+using k8s;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Arkonis.Dispatcher.Tests.Kubernetes;
+
+/// <summary>The status writer against a catalog copy that lags behind the API server (a late watch, another replica's write).</summary>
+public sealed class StatusWriterTests
+{
+    [Fact]
+    public async Task A_completion_the_stale_catalog_copy_would_ignore_is_still_recorded()
+    {
+        await using var api = await KubeApiStandIn.StartAsync();
+        var seeded = Fixtures.Webhook("hook");
+        seeded["status"] = new JsonObject { ["firedCount"] = 1, ["lastRun"] = new JsonObject { ["id"] = "run-1", ["result"] = "Running" } };
+        var stale = KubernetesJson.Deserialize<ArkEvent>(api.Seed("arkevents", seeded).ToJsonString());
+        // Another replica fires run-2 after this replica's catalog saw the object.
+        api.Update("arkevents", "team-a", "hook", o => o["status"] = new JsonObject
+        {
+            ["firedCount"] = 2, ["lastRun"] = new JsonObject { ["id"] = "run-2", ["result"] = "Running" },
+        });
+        var catalog = new ArkEventCatalog();
+        catalog.Upsert(new CatalogEntry(stale, []));
+        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var writer = new ArkEventStatusWriter(
+            api.NewClient(), catalog, Options.Create(new KubernetesModeOptions()), TimeProvider.System,
+            new KubernetesModeMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            NullLogger<ArkEventStatusWriter>.Instance);
+
+        // Against the stale copy (lastRun run-1, Running) finishing run-2 changes nothing; against the server it does.
+        await writer.Enqueue("team-a", "hook", new RunFinished("run-2", FlowPhases.Succeeded, DateTimeOffset.UnixEpoch));
+
+        var lastRun = api.Get("arkevents", "team-a", "hook")!["status"]!["lastRun"]!;
+        Assert.Equal(("run-2", "Succeeded"), ((string?)lastRun["id"], (string?)lastRun["result"]));
+        Assert.Equal(2, (int?)api.Get("arkevents", "team-a", "hook")!["status"]!["firedCount"]);
+    }
+}
