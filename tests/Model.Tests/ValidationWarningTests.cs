@@ -1,3 +1,4 @@
+using System.Globalization;
 using Arkonis.Model.Validation;
 using Microsoft.Extensions.Time.Testing;
 
@@ -44,6 +45,26 @@ public sealed class ValidationWarningTests
 
         Assert.True(result.IsValid);
         Assert.Equal([$"spec.source.cron: some times fall in the daylight-saving gap of {zone} (e.g. {day}); on such days the event fires once right after the gap"], result.Warnings);
+    }
+
+    [Theory]
+    [InlineData("th-TH")]
+    [InlineData("ar-SA")]
+    [InlineData("de-DE")]
+    public void Warnings_read_the_same_whatever_the_culture_of_the_process(string culture)
+    {
+        var before = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo(culture);
+        try
+        {
+            var result = ArkEventValidator.Validate(Samples.Cron("30 2 * * *", "Europe/Berlin"), NewYear2026);
+
+            Assert.Contains("(e.g. 2026-03-29)", Assert.Single(result.Warnings), StringComparison.Ordinal);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = before;
+        }
     }
 
     [Theory]

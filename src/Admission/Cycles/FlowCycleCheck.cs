@@ -1,3 +1,4 @@
+using System.Globalization;
 using Arkonis.Admission.Hosting;
 using Arkonis.Admission.Observability;
 using Arkonis.Model.Resources;
@@ -45,7 +46,7 @@ internal sealed class FlowCycleCheck(
         {
             Log.CycleCheckTimedOut(logger, timeout.TotalMilliseconds);
             metrics.RecordCycleCheck("timeout");
-            return new CycleCheckOutcome(null, $"could not check for flow-output cycles: the API server did not answer within {timeout.TotalSeconds:0.#}s");
+            return new CycleCheckOutcome(null, string.Create(CultureInfo.InvariantCulture, $"could not check for flow-output cycles: the API server did not answer within {timeout.TotalSeconds:0.#}s"));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

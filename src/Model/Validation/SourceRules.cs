@@ -1,3 +1,4 @@
+using System.Globalization;
 using Arkonis.Model.Resources;
 using Arkonis.Model.Schedules;
 
@@ -52,7 +53,8 @@ internal static class SourceRules
         if (expression is not null && zone is not null && DaylightSaving.FirstGapHit(expression, zone, time.GetUtcNow()) is { } gapDay)
         {
             list.Warn(Path + ".cron",
-                $"some times fall in the daylight-saving gap of {zone.Id} (e.g. {gapDay:yyyy-MM-dd}); on such days the event fires once right after the gap");
+                string.Create(CultureInfo.InvariantCulture,
+                    $"some times fall in the daylight-saving gap of {zone.Id} (e.g. {gapDay:yyyy-MM-dd}); on such days the event fires once right after the gap"));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -88,7 +89,7 @@ public static class TriggerApi
             (!RequestTimeout.TryParse(timeoutText.ToString(), out timeout) || timeout > options.MaxSyncTimeout))
         {
             return Reject(http, services, @namespace, name, TriggerProblems.Problem(
-                http, TriggerProblem.BadTimeout, $"The largest allowed timeout is {options.MaxSyncTimeout.TotalSeconds:0}s."));
+                http, TriggerProblem.BadTimeout, string.Create(CultureInfo.InvariantCulture, $"The largest allowed timeout is {options.MaxSyncTimeout.TotalSeconds:0}s.")));
         }
 
         var arkEvent = entry!.Event;
@@ -175,7 +176,7 @@ public static class TriggerApi
             return Reject(http, services, @namespace, name, TriggerProblems.Problem(
                 http,
                 TriggerProblem.SyncTimeout,
-                $"The run did not finish within {timeout.TotalMilliseconds:0} ms.",
+                string.Create(CultureInfo.InvariantCulture, $"The run did not finish within {timeout.TotalMilliseconds:0} ms."),
                 new Dictionary<string, object?> { ["runId"] = runId, ["statusUrl"] = statusUrl }));
         }
         var status = run.Status == RunStatuses.Succeeded ? StatusCodes.Status200OK : StatusCodes.Status500InternalServerError;
