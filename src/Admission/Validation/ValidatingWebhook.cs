@@ -27,14 +27,7 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time
 
         var read = ArkEventReader.Read(request.Object);
         var name = Answers.NameOf(request, read.Event);
-        using var scope = logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["AdmissionUid"] = request.Uid,
-            ["Operation"] = request.Operation,
-            ["Namespace"] = Answers.NamespaceOf(request, read.Event),
-            ["Name"] = name,
-            ["DryRun"] = request.DryRun ?? false,
-        });
+        using var scope = logger.BeginScope(new ReviewScope(request, Answers.NamespaceOf(request, read.Event), name));
 
         if (read.Event is not { } ev)
         {
