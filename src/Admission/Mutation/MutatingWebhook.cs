@@ -24,12 +24,12 @@ internal sealed class MutatingWebhook(ILogger<MutatingWebhook> logger)
         }
 
         // A patch on DELETE makes the apiserver fail the request; there is nothing to default there anyway.
-        if (!Answers.HasObjectToCheck(request) || request.Object is not JsonObject raw)
+        if (!Answers.HasObjectToCheck(request) || request.Object is not { ValueKind: JsonValueKind.Object } json)
         {
             return Answers.Allow(request);
         }
 
-        var read = ArkEventReader.Read(raw);
+        var read = ArkEventReader.Read(json);
         using var scope = logger.BeginScope(new ReviewScope(request, Answers.NamespaceOf(request, read.Event), Answers.NameOf(request, read.Event)));
         if (read.Event is not { } ev)
         {
@@ -45,6 +45,7 @@ internal sealed class MutatingWebhook(ILogger<MutatingWebhook> logger)
         }
 
         var defaulted = JsonSerializer.SerializeToNode(ev, ArkEventJsonContext.Default.ArkEvent);
+        var raw = JsonObject.Create(json);
         var noise = JsonPatchDiff.Diff(raw, roundTrip);
         var operations = JsonPatchDiff.Diff(raw, defaulted).Where(op => !noise.Any(n => SameOperation(n, op))).ToList();
         Log.Allowed(logger, request.Operation!, operations.Count);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Arkonis.Model.Resources;
 
 namespace Arkonis.Admission.Reviews;
@@ -14,14 +13,14 @@ internal sealed record ObjectReadResult(ArkEvent? Event, string? ErrorField, str
 internal static class ArkEventReader
 {
     /// <summary>A null or absent object reads as an empty ArkEvent, so validation names every required field.</summary>
-    public static ObjectReadResult Read(JsonNode? node)
+    public static ObjectReadResult Read(JsonElement? json)
     {
-        if (node is null)
+        if (json is not { } node || node.ValueKind == JsonValueKind.Null)
         {
             return new ObjectReadResult(new ArkEvent(), null, null);
         }
 
-        if (node is not JsonObject)
+        if (node.ValueKind != JsonValueKind.Object)
         {
             return new ObjectReadResult(null, "<object>", "must be a JSON object");
         }
