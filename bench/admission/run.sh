@@ -30,7 +30,9 @@ python3 bench/admission/make-reviews.py "$root" "$work/reviews" >&2
 bodies=("$work"/reviews/*.json)
 
 # Same runtime settings for both: workstation GC and the gen0 budget of deploy/admission/deployment.yaml, Warning logs.
-export DOTNET_gcServer=0 DOTNET_GCgen0size=0x100000 Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production
+gen0=$(grep -A1 'name: DOTNET_GCgen0size' deploy/admission/deployment.yaml | sed -n 's/.*value: *"\{0,1\}\([^"]*\)"\{0,1\}.*/\1/p')
+[ -n "$gen0" ] || { echo "no DOTNET_GCgen0size in deploy/admission/deployment.yaml" >&2; exit 1; }
+export DOTNET_gcServer=0 DOTNET_GCgen0size=$gen0 Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production
 Admission__Tls__Enabled=false Admission__ListenAddress=127.0.0.1 Admission__Port=$ADMISSION_PORT \
   dotnet "$work/admission/Arkonis.Admission.dll" >"$work/admission.log" 2>&1 &
 admission_pid=$!; pids+=("$admission_pid")
@@ -96,9 +98,9 @@ admission_rss=$(rss_kb "$admission_pid"); ceiling_rss=$(rss_kb "$ceiling_pid")
 mkdir -p bench/results
 date_tag=$(date -u +%Y-%m-%d)
 report=bench/results/$date_tag-admission.md
-python3 - "$results" "$admission_rss" "$ceiling_rss" "$report" "$N" "$RUNS" "$CONCURRENCY" "$work/metrics.txt" <<'PY'
+python3 - "$results" "$admission_rss" "$ceiling_rss" "$report" "$N" "$RUNS" "$CONCURRENCY" "$work/metrics.txt" "$gen0" <<'PY'
 import json, re, statistics, subprocess, sys, platform, os
-path, a_rss, c_rss, report, n, runs, conc, metrics = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7], sys.argv[8]
+path, a_rss, c_rss, report, n, runs, conc, metrics, gen0 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7], sys.argv[8], sys.argv[9]
 buckets = {}
 for line in open(metrics):
     m = re.match(r'arkevent_admission_request_duration_seconds_bucket\{operation="validate",result="\w+",le="([^"]+)"\} (\S+)', line)
@@ -141,7 +143,7 @@ Machine: {os.cpu_count()} cores, {int(mem_total) // 1024} MiB RAM, {platform.pla
 Load: a mix of four kube-apiserver-shaped AdmissionReviews (`POST /validate-arkevent`) built from deploy/examples:
 two valid (webhook, cron with time zone) and two invalid (bad cron; unknown type + bad concurrencyPolicy); one `hey`
 per body running together (one after the other at concurrency 1), {n} requests per measurement, median of {runs} runs,
-after a warm-up. Both services: Release, workstation GC with a 1 MiB gen0 budget (as deployed), logging at Warning; the
+after a warm-up. Both services: Release, workstation GC with the Deployment's gen0 budget ({gen0}), logging at Warning; the
 admission service also with the settings of its own runtimeconfig (tiered PGO off, see src/Admission/Arkonis.Admission.csproj),
 the ceiling with the runtime's defaults. The ceiling (`bench/admission/Ceiling`) parses the body with JsonDocument, echoes
 the uid and answers a fixed AdmissionReview.
