@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Arkonis.Admission.Cycles;
 using Arkonis.Admission.Hosting;
 using Arkonis.Admission.Reviews;
@@ -36,7 +37,7 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time
         }
 
         // On UPDATE the stored object lets the model judge transitions; an unreadable old object is simply not used.
-        var previous = request.Operation == "UPDATE" && request.OldObject is not null ? ArkEventReader.Read(request.OldObject).Event : null;
+        var previous = request.Operation == "UPDATE" && request.OldObject is { ValueKind: JsonValueKind.Object } old ? ArkEventReader.Read(old).Event : null;
         var result = ArkEventValidator.Validate(ev, new ValidationContext(previous, time));
         var causes = result.Problems.Select(p => new StatusCause(p.Reason, p.Message, p.Field)).ToList();
         var warnings = result.Warnings.ToList();
