@@ -38,4 +38,7 @@ public sealed record FlowRunnerSampleOptions
     public string PubSubName { get; init; } = "arkevent-pubsub";
 
     public string Topic { get; init; } = "flow-completed";
+
+    /// <summary>The sidecar to publish through, when not this app's own (see <c>AddDaprCompletionPublisher</c>).</summary>
+    public string? PublishGrpcEndpoint { get; init; }
 }

@@ -1,9 +1,8 @@
 using Arkonis.Samples.FlowRunner;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddDaprClient();
 builder.Services.AddProblemDetails();
-builder.Services.AddFlowRuns<DaprFlowCompletedPublisher>();
+builder.Services.AddDaprCompletionPublisher(builder.Configuration);
 
 var app = builder.Build();
 app.UseExceptionHandler();

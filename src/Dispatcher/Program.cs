@@ -1,6 +1,7 @@
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Hosting;
+using Arkonis.Dispatcher.Kubernetes;
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Dispatcher.Triggers.FlowOutput;
@@ -16,6 +17,7 @@ builder.Services.AddFlowCompletions();
 builder.Services.AddTriggerApi();
 builder.Services.AddCronTrigger();
 builder.Services.AddFlowOutputTrigger();
+builder.AddKubernetesMode(); // only when Dispatcher:Mode=Kubernetes
 
 var app = builder.Build();
 app.UseDispatcherPipeline();

@@ -1,5 +1,7 @@
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Diagnostics;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace Arkonis.Dispatcher.Hosting;
 
@@ -11,6 +13,10 @@ public static class DispatcherPipeline
         services.AddProblemDetails();
         services.AddMetrics();
         services.AddSingleton<DispatcherMetrics>();
+        // Every Arkonis.* meter (runs, triggers, reconciler) plus ASP.NET Core's own, scraped at /metrics.
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter("Arkonis.*", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
+            .AddPrometheusExporter());
         services.AddSingleton(TimeProvider.System);
         return services;
     }
@@ -21,14 +27,18 @@ public static class DispatcherPipeline
         app.UseExceptionHandler();
         app.UseRouting();
         app.UsePortIsolation();
-        app.UseCloudEvents();
+        // CloudEvents envelopes are unwrapped for Dapr's deliveries only, never on the public API.
+        var callbackPort = app.Services.GetRequiredService<IOptions<PortsOptions>>().Value.Callback;
+        app.UseWhen(context => context.Connection.LocalPort == callbackPort, callbacks => callbacks.UseCloudEvents());
         app.UseRateLimiter();
         return app;
     }
 
+    /// <summary><c>/healthz</c> (the process answers), <c>/readyz</c> (the catalog is loaded), <c>/metrics</c> (Prometheus text, public port).</summary>
     public static IEndpointRouteBuilder MapDispatcherHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Text("ok")).ExcludeFromDescription();
+        app.MapPrometheusScrapingEndpoint("/metrics").RequirePublicPort();
         app.MapGet("/readyz", (YamlDirectoryCatalogSource? source) =>
                 source is null or { Loaded: true }
                     ? Results.Text("ready")

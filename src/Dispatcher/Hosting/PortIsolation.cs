@@ -28,7 +28,14 @@ public static class PortIsolation
             var ports = kestrel.ApplicationServices.GetRequiredService<IOptions<PortsOptions>>().Value;
             kestrel.AddServerHeader = false;
             kestrel.ListenAnyIP(ports.Public);
-            kestrel.ListenAnyIP(ports.Callback);
+            if (ports.CallbackLoopbackOnly)
+            {
+                kestrel.ListenLocalhost(ports.Callback);
+            }
+            else
+            {
+                kestrel.ListenAnyIP(ports.Callback);
+            }
         });
         return builder;
     }

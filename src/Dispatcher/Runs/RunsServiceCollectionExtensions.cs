@@ -16,12 +16,9 @@ public static class RunsServiceCollectionExtensions
             .Validate(o => o.TargetTimeout > TimeSpan.Zero, "Runs:TargetTimeout must be positive.")
             .ValidateOnStart();
         services.AddDaprClient();
-        services.AddDaprWorkflow(options =>
-        {
-            options.RegisterWorkflow<FireWorkflow>();
-            options.RegisterActivity<StartFlowActivity>();
-            options.RegisterActivity<RecordRunActivity>();
-        });
+        // Dapr.Workflow's source generator registers every Workflow<,> and WorkflowActivity<,> of this assembly
+        // (FireWorkflow, StartFlowActivity, RecordRunActivity); registering them again only logs warnings.
+        services.AddDaprWorkflow(_ => { });
         services.AddSingleton<IRunLauncher, WorkflowRunLauncher>();
         services.TryAddSingleton<InMemoryTriggerActivity>();
         services.TryAddSingleton<ITriggerActivity>(sp => sp.GetRequiredService<InMemoryTriggerActivity>());

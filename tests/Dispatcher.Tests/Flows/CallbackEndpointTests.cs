@@ -62,3 +62,27 @@ public sealed class CallbackEndpointTests(DispatcherFixture app) : IClassFixture
         Assert.Equal(1, (int)state["output"]!["echo"]!["v"]!);
     }
 }
+
+/// <summary>Health and metrics on the public port.</summary>
+public sealed class HealthAndMetricsTests(DispatcherFixture app) : IClassFixture<DispatcherFixture>
+{
+    [Fact]
+    public async Task Health_readiness_and_Prometheus_metrics_answer_on_the_public_port()
+    {
+        Assert.Equal("ok", await app.Public.GetStringAsync("/healthz"));
+        Assert.Equal("ready", await app.Public.GetStringAsync("/readyz"));
+
+        using var fire = DispatcherFixture.Authorized(HttpMethod.Post, "/triggers/default/hello/fire", "{}");
+        using var fired = await app.Public.SendAsync(fire);
+        Assert.Equal(HttpStatusCode.Accepted, fired.StatusCode);
+
+        var metrics = await DispatcherFixture.EventuallyAsync(
+            () => app.Public.GetStringAsync("/metrics"),
+            text => text.Contains("arkevent_runs_launched", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10),
+            "the run counter in /metrics");
+        Assert.Contains("arkevent_trigger_requests", metrics, StringComparison.Ordinal);
+        using var onCallback = await app.Callbacks.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.NotFound, onCallback.StatusCode);
+    }
+}

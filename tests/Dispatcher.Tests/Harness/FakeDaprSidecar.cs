@@ -65,7 +65,7 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
         var services = builder.Services;
         services.AddGrpc();
         services.AddSingleton(sp => new InMemoryOrchestrationService(sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
+        services.AddSingleton<IOrchestrationService>(sp => new UnthrottledOrchestrationService(sp.GetRequiredService<InMemoryOrchestrationService>()));
         services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
         services.AddOptions<TaskHubGrpcServerOptions>();
         services.AddSingleton<TaskHubGrpcServer>();

@@ -22,6 +22,9 @@ public sealed class FakePubSub
     /// <summary>The app's callback base address, set by the harness once the app listens.</summary>
     public Uri? AppBase { get; set; }
 
+    /// <summary>Sent as <c>dapr-api-token</c> on every delivery, as daprd does when the app has an APP_API_TOKEN.</summary>
+    public string? AppApiToken { get; set; }
+
     /// <summary>Every delivery attempt, in order.</summary>
     public ConcurrentQueue<Delivery> Deliveries { get; } = new();
 
@@ -45,8 +48,15 @@ public sealed class FakePubSub
             ["traceid"] = "00-00000000000000000000000000000000-0000000000000000-00",
             ["time"] = DateTimeOffset.UtcNow.ToString("O"),
         };
-        using var content = new StringContent(cloudEvent.ToJsonString(), Encoding.UTF8, "application/cloudevents+json");
-        using var response = await _http.PostAsync(new Uri(AppBase!, route), content);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(AppBase!, route))
+        {
+            Content = new StringContent(cloudEvent.ToJsonString(), Encoding.UTF8, "application/cloudevents+json"),
+        };
+        if (AppApiToken is not null)
+        {
+            request.Headers.Add("dapr-api-token", AppApiToken);
+        }
+        using var response = await _http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         string? reply = null;
         if (body.Length > 0)
@@ -94,7 +104,14 @@ public sealed class FakePubSub
         {
             return cached;
         }
-        var subscriptions = await _http.GetFromJsonAsync<JsonArray>(new Uri(AppBase!, "/dapr/subscribe"))
+        using var discovery = new HttpRequestMessage(HttpMethod.Get, new Uri(AppBase!, "/dapr/subscribe"));
+        if (AppApiToken is not null)
+        {
+            discovery.Headers.Add("dapr-api-token", AppApiToken);
+        }
+        using var answer = await _http.SendAsync(discovery);
+        answer.EnsureSuccessStatusCode();
+        var subscriptions = await answer.Content.ReadFromJsonAsync<JsonArray>()
             ?? throw new InvalidOperationException("the app returned no subscriptions");
         foreach (var subscription in subscriptions)
         {

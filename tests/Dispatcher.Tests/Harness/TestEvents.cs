@@ -3,7 +3,7 @@ namespace Arkonis.Dispatcher.Tests.Harness;
 /// <summary>The ArkEvents the end-to-end tests fire (namespace <c>default</c>).</summary>
 public static class TestEvents
 {
-    public static readonly IReadOnlyList<string> Names = ["hello", "fanout", "nightly", "paused", "broken", "limited", "down"];
+    public static readonly IReadOnlyList<string> Names = ["hello", "fanout", "nightly", "paused", "broken", "limited", "down", "exclusive"];
 
     public static IReadOnlyDictionary<string, string> All => new Dictionary<string, string>
     {
@@ -37,6 +37,7 @@ public static class TestEvents
         ["broken.yaml"] = Webhook("broken", "  targets: []\n"),
         ["limited.yaml"] = Webhook("limited", "  targets:\n    - pipeline: echo\n"),
         ["down.yaml"] = Webhook("down", "  targets:\n    - pipeline: echo\n"),
+        ["exclusive.yaml"] = Webhook("exclusive", "  concurrencyPolicy: Forbid\n  targets:\n    - pipeline: echo\n"),
         ["not-yaml.yaml"] = "this: is: not: [valid yaml",
     };
 

@@ -1,10 +1,12 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Arkonis.Dispatcher.Activity;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Runs;
+using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Model.Resources;
 using Arkonis.Model.Runs;
 using Microsoft.AspNetCore.Http.Features;
@@ -19,6 +21,8 @@ public sealed record TriggerServices(
     WebhookTokens Tokens,
     IRunLauncher Launcher,
     RunReader Runs,
+    ConcurrencyGate Concurrency,
+    ITriggerActivity Activity,
     IOptions<TriggerApiOptions> Options,
     TimeProvider Time,
     DispatcherMetrics Metrics,
@@ -68,6 +72,7 @@ public static class TriggerApi
     {
         var options = services.Options.Value;
         var mode = http.Request.Query["mode"].ToString();
+        using var scope = services.Logger.BeginScope(new Dictionary<string, object?> { ["Namespace"] = @namespace, ["Name"] = name });
         var (entry, denied) = await AuthenticateAsync(@namespace, name, http, services, cancellationToken);
         if (denied is not null)
         {
@@ -121,11 +126,24 @@ public static class TriggerApi
             ? RunIds.NewWebhook(@namespace, name)
             : RunIds.ForIdempotencyKey(@namespace, name, idempotencyKey);
         var statusUrl = $"/triggers/{@namespace}/{name}/runs/{Uri.EscapeDataString(runId)}";
+        using var runScope = services.Logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = runId });
         var fire = new FireRequest(runId, arkEvent, new TriggerContext(SourceTypes.Webhook, services.Time.GetUtcNow(), body));
         LaunchOutcome outcome;
         try
         {
+            // concurrencyPolicy (shared with cron and flow-output): Forbid answers 409 while a run goes on,
+            // Replace ends the running ones first. A repeated Idempotency-Key is never blocked by its own run.
+            var verdict = await services.Concurrency.AdmitAsync(arkEvent, runId, [], cancellationToken);
+            if (!verdict.Proceed)
+            {
+                services.Activity.Skipped(arkEvent, TriggerSkipReasons.Forbid, fire.Trigger.FiredAt);
+                return Reject(http, services, @namespace, name, TriggerProblems.Problem(
+                    http,
+                    TriggerProblem.ConcurrencyForbidden,
+                    extensions: new Dictionary<string, object?> { ["activeRuns"] = verdict.Blocking }));
+            }
             outcome = await services.Launcher.LaunchAsync(fire, cancellationToken);
+            services.Concurrency.Record(arkEvent, runId);
         }
         catch (SidecarUnavailableException e)
         {
@@ -174,6 +192,12 @@ public static class TriggerApi
         [AsParameters] TriggerServices services,
         CancellationToken cancellationToken)
     {
+        using var scope = services.Logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["Namespace"] = @namespace,
+            ["Name"] = name,
+            ["RunId"] = runId,
+        });
         var (_, denied) = await AuthenticateAsync(@namespace, name, http, services, cancellationToken);
         if (denied is not null)
         {

@@ -25,6 +25,9 @@ public sealed class WebhookTokens(
     public const string PreviousTokenKey = "previous-token";
     public const string PreviousTokenExpiresAtKey = "previous-token-expires-at";
 
+    // Callers choose the names, so the cache is bounded: past this size, expired entries are dropped.
+    private const int CacheSoftLimit = 10_000;
+
     private readonly ConcurrentDictionary<(string Namespace, string Name), CachedSecret> _cache = new();
 
     public static string SecretName(string eventName) => eventName + "-webhook-token";
@@ -50,7 +53,20 @@ public sealed class WebhookTokens(
             return cached;
         }
         var fresh = await FetchAsync(@namespace, name, now, cancellationToken);
-        _cache[(@namespace, name)] = fresh;
+        if (_cache.Count >= CacheSoftLimit)
+        {
+            foreach (var (key, entry) in _cache)
+            {
+                if (entry.FetchedAt + options.Value.TokenCacheTtl <= now)
+                {
+                    _cache.TryRemove(key, out _);
+                }
+            }
+        }
+        if (_cache.Count < CacheSoftLimit)
+        {
+            _cache[(@namespace, name)] = fresh;
+        }
         return fresh;
     }
 

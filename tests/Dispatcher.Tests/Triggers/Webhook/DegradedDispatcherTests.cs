@@ -16,7 +16,10 @@ public sealed class DegradedDispatcherFixture : DispatcherFixture
         ["TriggerApi:RatePerSecond"] = "1",
         ["TriggerApi:RateBurst"] = "2",
         ["TriggerApi:SidecarTimeout"] = "00:00:01",
+        ["APP_API_TOKEN"] = AppApiToken,
     };
+
+    public const string AppApiToken = "app-api-token-for-callbacks";
 }
 
 public sealed class DegradedDispatcherTests(DegradedDispatcherFixture app) : IClassFixture<DegradedDispatcherFixture>
@@ -59,6 +62,40 @@ public sealed class DegradedDispatcherTests(DegradedDispatcherFixture app) : ICl
         using var other = DispatcherFixture.Authorized(HttpMethod.Post, "/triggers/default/hello/fire?mode=bad", "{}");
         using var otherResponse = await app.Public.SendAsync(other);
         Assert.NotEqual(HttpStatusCode.TooManyRequests, otherResponse.StatusCode);
+    }
+
+    [Fact]
+    public async Task With_an_app_API_token_the_callbacks_require_it()
+    {
+        using var without = await app.Callbacks.GetAsync("/dapr/subscribe");
+        Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
+
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/dapr/subscribe");
+        wrong.Headers.Add("dapr-api-token", "nope");
+        using var wrongAnswer = await app.Callbacks.SendAsync(wrong);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongAnswer.StatusCode);
+
+        using var right = new HttpRequestMessage(HttpMethod.Get, "/dapr/subscribe");
+        right.Headers.Add("dapr-api-token", DegradedDispatcherFixture.AppApiToken);
+        using var rightAnswer = await app.Callbacks.SendAsync(right);
+        Assert.Equal(HttpStatusCode.OK, rightAnswer.StatusCode);
+
+        // The public API is not a callback: no app token needed there.
+        using var fire = await app.Public.SendAsync(DispatcherFixture.Authorized(HttpMethod.Post, "/triggers/default/hello/fire?mode=bad", "{}"));
+        Assert.Equal(HttpStatusCode.BadRequest, fire.StatusCode);
+    }
+
+    [Fact]
+    public async Task With_the_workflow_engine_down_a_completion_is_handed_back_for_redelivery()
+    {
+        app.Sidecar.PubSub.AppApiToken = DegradedDispatcherFixture.AppApiToken;
+        var completion = new JsonObject
+        {
+            ["namespace"] = "default", ["flow"] = "echo", ["runId"] = "echo-1", ["phase"] = "Succeeded",
+            ["completedAt"] = DateTimeOffset.UtcNow, ["correlationId"] = "default.down.0123.echo",
+        };
+        var delivery = await app.Sidecar.PubSub.DeliverOnceAsync("arkevent-pubsub", "flow-completed", completion);
+        Assert.Equal((200, "RETRY"), (delivery.HttpStatus, delivery.Reply));
     }
 
     [Fact]

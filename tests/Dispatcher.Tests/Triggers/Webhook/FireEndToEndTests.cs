@@ -149,4 +149,34 @@ public sealed class FanOutEndToEndTests(DispatcherFixture app) : IClassFixture<D
         Assert.Equal(1, (int)done["output"]!["echo"]!["n"]!);
         Assert.Single(app.Sidecar.FlowStarts.Snapshot(), s => s.Request.RunId == first);
     }
+
+    [Fact]
+    public async Task Forbid_refuses_a_fire_while_a_run_goes_on_and_accepts_one_after_it()
+    {
+        using var first = DispatcherFixture.Authorized(HttpMethod.Post, "/triggers/default/exclusive/fire", """{"_delayMs":1500}""");
+        using var firstResponse = await app.Public.SendAsync(first);
+        Assert.Equal(HttpStatusCode.Accepted, firstResponse.StatusCode);
+        var firstRun = (await firstResponse.Content.ReadFromJsonAsync<JsonObject>())!;
+
+        using var second = DispatcherFixture.Authorized(HttpMethod.Post, "/triggers/default/exclusive/fire", "{}");
+        using var secondResponse = await app.Public.SendAsync(second);
+        Assert.Equal(HttpStatusCode.Conflict, secondResponse.StatusCode);
+        var problem = (await secondResponse.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("https://arkonis.dev/problems/concurrency-forbidden", (string)problem["type"]!);
+        Assert.Equal([(string)firstRun["runId"]!], problem["activeRuns"]!.AsArray().Select(r => (string)r!));
+
+        await DispatcherFixture.EventuallyAsync(
+            async () =>
+            {
+                using var read = DispatcherFixture.Authorized(HttpMethod.Get, (string)firstRun["statusUrl"]!);
+                using var answer = await app.Public.SendAsync(read);
+                return (string?)(await answer.Content.ReadFromJsonAsync<JsonObject>())!["status"];
+            },
+            s => s == "Succeeded",
+            TimeSpan.FromSeconds(20),
+            "the first run to finish");
+        using var third = DispatcherFixture.Authorized(HttpMethod.Post, "/triggers/default/exclusive/fire?mode=sync&timeout=20s", "{}");
+        using var thirdResponse = await app.Public.SendAsync(third);
+        Assert.Equal(HttpStatusCode.OK, thirdResponse.StatusCode);
+    }
 }

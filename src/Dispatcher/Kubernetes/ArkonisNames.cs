@@ -1,0 +1,30 @@
+namespace Arkonis.Dispatcher.Kubernetes;
+
+/// <summary>The API coordinates, labels and annotations the dispatcher reads and writes in a cluster.</summary>
+internal static class ArkonisNames
+{
+    public const string Group = "arkonis.dev";
+    public const string Version = "v1alpha1";
+    public const string ApiVersion = Group + "/" + Version;
+    public const string ArkEvents = "arkevents";
+    public const string ArkFlows = "arkflows";
+    public const string ArkFlowKind = "ArkFlow";
+
+    public const string EventLabel = "arkonis.dev/event";
+    public const string PipelineLabel = "arkonis.dev/pipeline";
+    public const string ManagedByLabel = "app.kubernetes.io/managed-by";
+    public const string ManagedByValue = "arkevent-dispatcher";
+
+    public const string RunIdAnnotation = "arkonis.dev/run-id";
+    public const string CorrelationIdAnnotation = "arkonis.dev/correlation-id";
+    public const string ChainDepthAnnotation = "arkonis.dev/chain-depth";
+    public const string CompletionPublishedAnnotation = "arkonis.dev/completion-published";
+
+    /// <summary>Set on an ArkEvent (any new value, e.g. a timestamp) to issue a new webhook token.</summary>
+    public const string RotateTokenAnnotation = "arkonis.dev/rotate-token";
+
+    /// <summary>On the token Secret: the rotate-token value the current token was issued for.</summary>
+    public const string RotatedForAnnotation = "arkonis.dev/rotated-for";
+
+    public const string ReportingController = "arkonis.dev/arkevent-dispatcher";
+}

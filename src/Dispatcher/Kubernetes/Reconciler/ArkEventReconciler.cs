@@ -1,0 +1,229 @@
+using System.Threading.Channels;
+using Arkonis.Dispatcher.Catalog;
+using Arkonis.Dispatcher.Kubernetes.Events;
+using Arkonis.Dispatcher.Kubernetes.Leadership;
+using Arkonis.Dispatcher.Kubernetes.Status;
+using Arkonis.Dispatcher.Kubernetes.Tokens;
+using Arkonis.Model.Resources;
+using Microsoft.Extensions.Options;
+
+namespace Arkonis.Dispatcher.Kubernetes.Reconciler;
+
+/// <summary>
+/// Leader only. Brings each ArkEvent's surroundings in line with its spec: the webhook token Secret (issue, rotate,
+/// expire the previous token), <c>status.webhookURL</c>, <c>nextFireAt</c>, the Ready condition and
+/// <c>observedGeneration</c>. Runs on every catalog change, every <see cref="KubernetesModeOptions.ResyncPeriod"/>,
+/// and at the times something is due (a cron occurrence, the end of a rotation grace). Patches only what changed.
+/// </summary>
+internal sealed class ArkEventReconciler(
+    LeaderElection leadership,
+    ArkEventCatalog catalog,
+    WebhookTokenSecrets tokens,
+    ArkEventStatusWriter statusWriter,
+    KubernetesEventRecorder events,
+    IOptions<KubernetesModeOptions> options,
+    TimeProvider time,
+    ILogger<ArkEventReconciler> logger) : LeaderOnlyService(leadership, time, logger)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Namespace, string Name), string?> _written = new();
+
+    protected override async Task RunAsLeaderAsync(CancellationToken cancellationToken)
+    {
+        _written.Clear();
+        var queue = new WorkQueue();
+        void OnChanged(CatalogChange change)
+        {
+            var entry = change.After ?? change.Before;
+            if (entry is not null)
+            {
+                queue.Add((entry.Namespace, entry.Name));
+            }
+        }
+
+        catalog.Changed += OnChanged;
+        try
+        {
+            using var resync = new PeriodicTimer(options.Value.ResyncPeriod, Time);
+            _ = ResyncAsync(resync, queue, cancellationToken);
+            EnqueueAll(queue);
+            await foreach (var key in queue.Reader.ReadAllAsync(cancellationToken))
+            {
+                queue.Done(key);
+                var next = await ReconcileOneAsync(key.Namespace, key.Name, cancellationToken);
+                if (next is { } due)
+                {
+                    RequeueAt(queue, key, due, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            catalog.Changed -= OnChanged;
+        }
+    }
+
+    /// <summary>Reconciles one event; returns when it wants to be looked at again, if at a particular Time.</summary>
+    internal async Task<DateTimeOffset?> ReconcileOneAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        var entry = catalog.Find(@namespace, name);
+        if (entry is null)
+        {
+            _written.TryRemove((@namespace, name), out _);
+            return null; // deleted: its Secret and runs go with it (owner references)
+        }
+        using var scope = Logger.BeginScope(new Dictionary<string, object> { ["namespace"] = @namespace, ["name"] = name });
+        var ev = entry.Event;
+        if (IsOlderThanOurWrite(ev))
+        {
+            return null; // the watch has not caught up with our own last status patch; it will trigger us again
+        }
+        var now = Time.GetUtcNow();
+        DateTimeOffset? due = null;
+        try
+        {
+            if (!entry.IsValid)
+            {
+                events.Record(ev, EventKind.InvalidSpec, string.Join("; ", entry.Problems));
+            }
+            else if (ev.Spec.Source?.Type == SourceTypes.Webhook)
+            {
+                var token = await tokens.EnsureAsync(ev, cancellationToken);
+                switch (token.Outcome)
+                {
+                    case TokenOutcome.Issued:
+                        events.Record(ev, EventKind.TokenIssued, $"webhook token issued in Secret {WebhookTokenSecrets.SecretName(name)}");
+                        break;
+                    case TokenOutcome.Rotated:
+                        events.Record(ev, EventKind.TokenRotated, $"webhook token rotated; the previous token is accepted until {token.PreviousExpiresAt:O}");
+                        break;
+                    case TokenOutcome.PreviousExpired:
+                        events.Record(ev, EventKind.PreviousTokenExpired, "the previous webhook token expired and was removed");
+                        break;
+                    case TokenOutcome.Conflict:
+                        due = now + options.Value.MinBackoff;
+                        break;
+                }
+                if (token.PreviousExpiresAt is { } expiry && (due is null || expiry < due))
+                {
+                    due = expiry;
+                }
+            }
+
+            var desired = StatusPlan.For(entry, now, options.Value.WebhookBaseUrl);
+            if (StatusPlan.MergePatch(ev.Status, desired, now) is { } patch)
+            {
+                var updated = await statusWriter.PatchReconciledAsync(ev, patch, cancellationToken);
+                _written[(@namespace, name)] = updated.Metadata.ResourceVersion;
+                // Write through: the next reconcile must not act on the status we just replaced.
+                catalog.Upsert(Catalog.ArkEventAssessment.Assess(updated, Time));
+            }
+            if (desired.NextFireAt is { } nextFire)
+            {
+                // Look again just after the occurrence so nextFireAt moves on even if nothing else changes.
+                var after = new DateTimeOffset(nextFire, TimeSpan.Zero).AddSeconds(1);
+                due = due is null || after < due ? after : due;
+            }
+            return due;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (KubernetesErrors.IsNotFound(e))
+        {
+            return null;
+        }
+        catch (Exception e)
+        {
+            KubernetesLog.ReconcileFailed(Logger, @namespace, name, e);
+            return now + options.Value.MaxBackoff / 10;
+        }
+    }
+
+    /// <summary>
+    /// True when the catalog still shows an object older than the one our last status patch produced. Resource
+    /// versions are opaque in principle; etcd's are integers, and when one is not, nothing is skipped.
+    /// </summary>
+    private bool IsOlderThanOurWrite(Model.Resources.ArkEvent ev)
+    {
+        return _written.TryGetValue((ev.Namespace, ev.Name), out var written)
+            && long.TryParse(written, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ours)
+            && long.TryParse(ev.Metadata.ResourceVersion, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seen)
+            && seen < ours;
+    }
+
+    private void EnqueueAll(WorkQueue queue)
+    {
+        foreach (var entry in catalog.Entries)
+        {
+            queue.Add((entry.Namespace, entry.Name));
+        }
+    }
+
+    private async Task ResyncAsync(PeriodicTimer timer, WorkQueue queue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                EnqueueAll(queue);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private void RequeueAt(WorkQueue queue, (string, string) key, DateTimeOffset due, CancellationToken cancellationToken)
+    {
+        var delay = due - Time.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            queue.Add(key);
+            return;
+        }
+        if (delay > options.Value.ResyncPeriod)
+        {
+            return; // the periodic resync comes first (and a timer cannot wait for a yearly schedule anyway)
+        }
+        _ = Task.Delay(delay, Time, cancellationToken).ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully)
+            {
+                queue.Add(key);
+            }
+        }, TaskScheduler.Default);
+    }
+
+    /// <summary>A queue of event keys in which a key waits at most once.</summary>
+    private sealed class WorkQueue
+    {
+        private readonly Channel<(string Namespace, string Name)> _channel = Channel.CreateUnbounded<(string, string)>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly HashSet<(string, string)> _waiting = [];
+
+        public ChannelReader<(string Namespace, string Name)> Reader => _channel.Reader;
+
+        public void Add((string Namespace, string Name) key)
+        {
+            lock (_waiting)
+            {
+                if (!_waiting.Add(key))
+                {
+                    return;
+                }
+            }
+            _channel.Writer.TryWrite(key);
+        }
+
+        public void Done((string, string) key)
+        {
+            lock (_waiting)
+            {
+                _waiting.Remove(key);
+            }
+        }
+    }
+}

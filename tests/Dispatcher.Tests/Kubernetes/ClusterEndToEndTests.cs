@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Arkonis.Dispatcher.Tests.Harness;
+using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
+
+namespace Arkonis.Dispatcher.Tests.Kubernetes;
+
+/// <summary>
+/// The whole dispatcher (its own Program) in cluster mode: ArkEvents from the stand-in API server, the token the
+/// reconciler issued used to fire, an ArkFlow created from the template, its completion published by the bridge and
+/// delivered back through the (fake) sidecar as daprd delivers it, the sync caller answered, the status counted.
+/// </summary>
+public sealed class ClusterEndToEndTests : IAsyncLifetime
+{
+    private KubeApiStandIn _api = null!;
+    private FakeDaprSidecar _sidecar = null!;
+    private DispatcherApp _app = null!;
+    private HttpClient _client = null!;
+    private readonly string _unusedCatalog = Directory.CreateTempSubdirectory("arkevent-unused-").FullName;
+
+    public async Task InitializeAsync()
+    {
+        _api = await KubeApiStandIn.StartAsync();
+        _api.Seed("arkevents", Fixtures.Webhook("hook", pipelines: "research-flow"));
+        _api.Seed("arkevents", Fixtures.Webhook("orphan", pipelines: "no-such-flow"));
+        _api.Seed("arkflows", Fixtures.FlowTemplate("research-flow"));
+        _sidecar = await FakeDaprSidecar.StartAsync(TimeSpan.FromMilliseconds(10));
+        // The harness picks free ports before binding them; on a busy machine another process can take one in between.
+        for (var attempt = 1; ; attempt++)
+        {
+            _app = NewApp();
+            try
+            {
+                _app.UseKestrel();
+                _app.StartServer();
+                break;
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                await _app.DisposeAsync();
+            }
+        }
+        _sidecar.PubSub.AppBase = new Uri($"http://127.0.0.1:{_app.CallbackPort}");
+        _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_app.PublicPort}"), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    private DispatcherApp NewApp() => new(_sidecar, _unusedCatalog, new Dictionary<string, string?>
+    {
+        ["Dispatcher:Mode"] = "Kubernetes",
+        ["Dispatcher:Kubernetes:ApiServerUrl"] = _api.Url,
+        ["Dispatcher:Kubernetes:PodName"] = "pod-a",
+        ["Dispatcher:Kubernetes:LeaseDuration"] = "00:00:02",
+        ["Dispatcher:Kubernetes:RenewDeadline"] = "00:00:01.500",
+        ["Dispatcher:Kubernetes:RetryPeriod"] = "00:00:00.200",
+        ["TriggerApi:TokenCacheTtl"] = "00:00:00.200",
+    });
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.DisposeAsync();
+        await _sidecar.DisposeAsync();
+        await _api.DisposeAsync();
+        Directory.Delete(_unusedCatalog, recursive: true);
+    }
+
+    /// <summary>The leader issues the token; the Kubernetes secret store would serve it to the trigger API.</summary>
+    private async Task<string> IssuedTokenAsync(string eventName)
+    {
+        var secret = await Eventually.Value(() => _api.Get("secrets", "team-a", $"{eventName}-webhook-token"), "token issued");
+        var token = Encoding.UTF8.GetString(Convert.FromBase64String((string)secret["data"]!["token"]!));
+        _sidecar.Runtime.Secrets[$"{eventName}-webhook-token"] = new Dictionary<string, string> { ["token"] = token };
+        return token;
+    }
+
+    private Task<HttpResponseMessage> FireSyncAsync(string eventName, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/triggers/team-a/{eventName}/fire?mode=sync&timeout=30s")
+        {
+            Content = new StringContent("""{"topic":"quantum"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new("Bearer", token);
+        return _client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_webhook_fire_runs_an_arkflow_and_answers_with_its_output()
+    {
+        var fire = FireSyncAsync("hook", await IssuedTokenAsync("hook"));
+
+        var run = await Eventually.Value(() => _api.List("arkflows", "team-a", "arkonis.dev/event=hook") is [var first, ..] ? first : null, "ArkFlow created");
+        Assert.Equal("quantum", (string?)run["spec"]!["input"]!["topic"]);
+        _api.Update("arkflows", "team-a", (string)run["metadata"]!["name"]!, o => o["status"] = new JsonObject
+        {
+            ["phase"] = "Succeeded",
+            ["completionTime"] = "2026-11-28T12:00:00Z",
+            ["output"] = """{"summary":"the answer"}""",
+        });
+
+        using var response = await fire;
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToJsonString());
+        Assert.Equal("Succeeded", (string?)body["status"]);
+        Assert.Equal("the answer", (string?)body["output"]?["summary"]);
+
+        await Eventually.Until(() => (int?)_api.Get("arkevents", "team-a", "hook")!["status"]?["firedCount"] == 1
+            && (string?)_api.Get("arkevents", "team-a", "hook")!["status"]?["lastRun"]?["result"] == "Succeeded", "status counted and completed");
+        await Eventually.Until(() => _api.List("events", "team-a").Any(e => (string?)e["reason"] == "Fired"), "Fired event");
+    }
+
+    [Fact]
+    public async Task A_missing_template_fails_the_target_at_once_without_retries()
+    {
+        using var response = await FireSyncAsync("orphan", await IssuedTokenAsync("orphan"));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.True(response.StatusCode == HttpStatusCode.InternalServerError, body.ToJsonString());
+        Assert.Contains("flow template no-such-flow not found in namespace team-a", body.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(1, _api.Requests.Count(r => r.Method == "GET" && r.Path.EndsWith("/arkflows/no-such-flow", StringComparison.Ordinal)));
+        Assert.Empty(_api.List("arkflows", "team-a", "arkonis.dev/event=orphan"));
+    }
+}

@@ -1,0 +1,80 @@
+using System.Diagnostics.Metrics;
+using Arkonis.Dispatcher.Kubernetes;
+using Arkonis.Dispatcher.Kubernetes.Events;
+using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
+using Arkonis.Model.Resources;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
+
+namespace Arkonis.Dispatcher.Tests.Kubernetes;
+
+/// <summary>Kubernetes Events: the fields events.k8s.io/v1 requires, MicroTime on the wire, spam control.</summary>
+public sealed class EventRecorderTests
+{
+    private static readonly ArkEvent Regarding = new()
+    {
+        Metadata = new V1ObjectMeta { Name = "hook", NamespaceProperty = "team-a", Uid = "uid-1", ResourceVersion = "7" },
+    };
+
+    private static KubernetesEventRecorder Recorder(IKubernetes client, TimeProvider time) =>
+        new(client, Options.Create(new KubernetesModeOptions { PodName = "pod-a", EventRepeatWindow = TimeSpan.FromMinutes(5) }), time,
+            new KubernetesModeMetrics(new TestMeterFactory()), NullLogger<KubernetesEventRecorder>.Instance);
+
+    [Fact]
+    public void A_whole_second_still_gets_a_microsecond_fraction_on_the_wire()
+    {
+        var whole = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Matches(@"^""2026-01-01T00:00:00\.000001Z""$", KubernetesJson.Serialize(KubernetesEventRecorder.MicroTime(whole)));
+        var fraction = whole.AddTicks(1234567);
+        Assert.Matches(@"^""2026-01-01T00:00:00\.123456Z""$", KubernetesJson.Serialize(KubernetesEventRecorder.MicroTime(fraction)));
+    }
+
+    [Fact]
+    public async Task Events_carry_every_required_field_and_identical_repeats_are_dropped_for_the_window()
+    {
+        await using var api = await KubeApiStandIn.StartAsync();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        var recorder = Recorder(api.NewClient(), time);
+        await recorder.StartAsync(default);
+        try
+        {
+            recorder.Record(Regarding, EventKind.InvalidSpec, "spec.targets: Required value");
+            recorder.Record(Regarding, EventKind.InvalidSpec, "spec.targets: Required value"); // dropped
+            recorder.Record(Regarding, EventKind.Fired, "run r1 started");                    // a different event
+            time.Advance(TimeSpan.FromMinutes(5));
+            recorder.Record(Regarding, EventKind.InvalidSpec, "spec.targets: Required value"); // window passed
+            await Eventually.Until(() => api.List("events", "team-a").Count == 3, "three events written");
+
+            var events = api.List("events", "team-a");
+            Assert.Equal(2, events.Count(e => (string?)e["reason"] == "InvalidSpec"));
+            var ev = events.First(e => (string?)e["reason"] == "InvalidSpec");
+            Assert.Equal("Warning", (string?)ev["type"]);
+            Assert.Equal("Validate", (string?)ev["action"]);
+            Assert.Equal("arkonis.dev/arkevent-dispatcher", (string?)ev["reportingController"]);
+            Assert.Equal("pod-a", (string?)ev["reportingInstance"]);
+            Assert.Equal("spec.targets: Required value", (string?)ev["note"]);
+            Assert.Equal("uid-1", (string?)ev["regarding"]!["uid"]);
+            Assert.Equal("ArkEvent", (string?)ev["regarding"]!["kind"]);
+            Assert.Equal("arkonis.dev/v1alpha1", (string?)ev["regarding"]!["apiVersion"]);
+            Assert.StartsWith("hook.", (string?)ev["metadata"]!["name"], StringComparison.Ordinal);
+            Assert.All(api.Requests.Where(r => r.Path.EndsWith("/events", StringComparison.Ordinal)), r => Assert.Equal(201, r.Status));
+        }
+        finally
+        {
+            await recorder.StopAsync(default);
+        }
+    }
+
+    private sealed class TestMeterFactory : IMeterFactory
+    {
+        public Meter Create(MeterOptions options) => new(options);
+
+        public void Dispose()
+        {
+        }
+    }
+}
