@@ -115,7 +115,7 @@ internal sealed class PrometheusTextExporter : IHostedService, IDisposable
                     return raced;
                 }
 
-                // The same labels in another tag order share one series.
+                // Tag values that read the same (1 and "1") write the same labels, so they share one series.
                 var labels = Labels(tags);
                 var series = _entries.FirstOrDefault(e => e.Labels == labels)?.Series ?? new Series(_bounds);
                 _entries = [.. _entries, new Entry(tags.ToArray(), labels, series)];
