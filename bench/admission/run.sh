@@ -30,7 +30,9 @@ python3 bench/admission/make-reviews.py "$root" "$work/reviews" >&2
 bodies=("$work"/reviews/*.json)
 
 # Same runtime settings for both: workstation GC and the gen0 budget of deploy/admission/deployment.yaml, Warning logs.
-export DOTNET_gcServer=0 DOTNET_GCgen0size=0x100000 Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production
+gen0=$(grep -A1 'name: DOTNET_GCgen0size' deploy/admission/deployment.yaml | sed -n 's/.*value: *"\{0,1\}\([^"]*\)"\{0,1\}.*/\1/p')
+[ -n "$gen0" ] || { echo "no DOTNET_GCgen0size in deploy/admission/deployment.yaml" >&2; exit 1; }
+export DOTNET_gcServer=0 DOTNET_GCgen0size=$gen0 Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production
 Admission__Tls__Enabled=false Admission__ListenAddress=127.0.0.1 Admission__Port=$ADMISSION_PORT \
   dotnet "$work/admission/Arkonis.Admission.dll" >"$work/admission.log" 2>&1 &
 admission_pid=$!; pids+=("$admission_pid")
@@ -96,9 +98,9 @@ admission_rss=$(rss_kb "$admission_pid"); ceiling_rss=$(rss_kb "$ceiling_pid")
 mkdir -p bench/results
 date_tag=$(date -u +%Y-%m-%d)
 report=bench/results/$date_tag-admission.md
-python3 - "$results" "$admission_rss" "$ceiling_rss" "$report" "$N" "$RUNS" "$CONCURRENCY" "$work/metrics.txt" <<'PY'
+python3 - "$results" "$admission_rss" "$ceiling_rss" "$report" "$N" "$RUNS" "$CONCURRENCY" "$work/metrics.txt" "$gen0" <<'PY'
 import json, re, statistics, subprocess, sys, platform, os
-path, a_rss, c_rss, report, n, runs, conc, metrics = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7], sys.argv[8]
+path, a_rss, c_rss, report, n, runs, conc, metrics, gen0 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7], sys.argv[8], sys.argv[9]
 buckets = {}
 for line in open(metrics):
     m = re.match(r'arkevent_admission_request_duration_seconds_bucket\{operation="validate",result="\w+",le="([^"]+)"\} (\S+)', line)
@@ -127,7 +129,11 @@ top = max(levels)
 top_p99, top_ratio = med("admission", top, "p99"), med("admission", top, "p99") / med("ceiling", top, "p99")
 rps_ok = all(med("admission", c, "rps") >= 0.5 * med("ceiling", c, "rps") for c in levels)
 mem_ok = a_rss / 1024 < 100
-verdict = f"p99 at c{top} {top_p99:.1f} ms, {'under' if top_p99 < 5 else 'NOT under'} the absolute 5 ms, {top_ratio:.2f}x the ceiling's p99 in the same run (BENCHMARKS.md: met when within the stated ratio of the ceiling or under the absolute number); throughput at least half of the ceiling at every level: {'met' if rps_ok else 'NOT met'}; peak RSS under 100 MB: {'met' if mem_ok else 'NOT met'}"
+c_top_p99 = med("ceiling", top, "p99")
+p99_verdict = ("met" if top_p99 < 5 else
+               f"NOT met: the issue states no latency ratio to the ceiling (BENCHMARKS.md would accept one), so the absolute 5 ms stands"
+               + (f", and the bare ceiling itself takes {c_top_p99:.1f} ms here" if c_top_p99 >= 5 else ""))
+verdict = f"p99 at c{top} under 5 ms: {top_p99:.1f} ms, {top_ratio:.2f}x the ceiling's p99 in the same run, {p99_verdict}; throughput at least half of the ceiling at every level: {'met' if rps_ok else 'NOT met'}; peak RSS under 100 MB: {'met' if mem_ok else 'NOT met'} ({a_rss / 1024:.0f} MB, ceiling {c_rss / 1024:.0f} MB)"
 with open(report, "w") as f:
     f.write(f"""# Admission webhook benchmark ({report.split('/')[-1][:10]})
 
@@ -137,8 +143,10 @@ Machine: {os.cpu_count()} cores, {int(mem_total) // 1024} MiB RAM, {platform.pla
 Load: a mix of four kube-apiserver-shaped AdmissionReviews (`POST /validate-arkevent`) built from deploy/examples:
 two valid (webhook, cron with time zone) and two invalid (bad cron; unknown type + bad concurrencyPolicy); one `hey`
 per body running together (one after the other at concurrency 1), {n} requests per measurement, median of {runs} runs,
-after a warm-up. Both services: Release, workstation GC with a 1 MiB gen0 budget (as deployed), logging at Warning. The ceiling
-(`bench/admission/Ceiling`) parses the body with JsonDocument, echoes the uid and answers a fixed AdmissionReview.
+after a warm-up. Both services: Release, workstation GC with the Deployment's gen0 budget ({gen0}), logging at Warning; the
+admission service also with the settings of its own runtimeconfig (tiered PGO off, see src/Admission/Arkonis.Admission.csproj),
+the ceiling with the runtime's defaults. The ceiling (`bench/admission/Ceiling`) parses the body with JsonDocument, echoes
+the uid and answers a fixed AdmissionReview.
 
 {chr(10).join(table)}
 

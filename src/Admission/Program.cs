@@ -1,6 +1,6 @@
 using Arkonis.Admission.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddAdmission();
 
 var app = builder.Build();

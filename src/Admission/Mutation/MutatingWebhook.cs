@@ -1,8 +1,8 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Arkonis.Admission.Hosting;
 using Arkonis.Admission.Reviews;
 using Arkonis.Model.Defaulting;
-using k8s;
 
 namespace Arkonis.Admission.Mutation;
 
@@ -24,34 +24,28 @@ internal sealed class MutatingWebhook(ILogger<MutatingWebhook> logger)
         }
 
         // A patch on DELETE makes the apiserver fail the request; there is nothing to default there anyway.
-        if (!Answers.HasObjectToCheck(request) || request.Object is not JsonObject raw)
+        if (!Answers.HasObjectToCheck(request) || request.Object is not { ValueKind: JsonValueKind.Object } json)
         {
             return Answers.Allow(request);
         }
 
-        var read = ArkEventReader.Read(raw);
-        using var scope = logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["AdmissionUid"] = request.Uid,
-            ["Operation"] = request.Operation,
-            ["Namespace"] = Answers.NamespaceOf(request, read.Event),
-            ["Name"] = Answers.NameOf(request, read.Event),
-            ["DryRun"] = request.DryRun ?? false,
-        });
+        var read = ArkEventReader.Read(json);
+        using var scope = logger.BeginScope(new ReviewScope(request, Answers.NamespaceOf(request, read.Event), Answers.NameOf(request, read.Event)));
         if (read.Event is not { } ev)
         {
             Log.UnreadableObject(logger, request.Operation!, read.Error!);
             return Answers.Allow(request, [$"not defaulted: {read.ErrorField} {read.Error}"]);
         }
 
-        var roundTrip = JsonNode.Parse(KubernetesJson.Serialize(ev));
+        var roundTrip = JsonSerializer.SerializeToNode(ev, ArkEventJsonContext.Default.ArkEvent);
         if (!ArkEventDefaulter.Apply(ev))
         {
             Log.Allowed(logger, request.Operation!, 0);
             return Answers.Allow(request);
         }
 
-        var defaulted = JsonNode.Parse(KubernetesJson.Serialize(ev));
+        var defaulted = JsonSerializer.SerializeToNode(ev, ArkEventJsonContext.Default.ArkEvent);
+        var raw = JsonObject.Create(json);
         var noise = JsonPatchDiff.Diff(raw, roundTrip);
         var operations = JsonPatchDiff.Diff(raw, defaulted).Where(op => !noise.Any(n => SameOperation(n, op))).ToList();
         Log.Allowed(logger, request.Operation!, operations.Count);

@@ -15,7 +15,7 @@ internal sealed class PrometheusTextExporter : IHostedService, IDisposable
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
     private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<(Instrument Instrument, string Labels), Series> _series = new();
+    private readonly ConcurrentDictionary<Instrument, InstrumentSeries> _instruments = new();
 
     public PrometheusTextExporter(IMeterFactory meterFactory)
     {
@@ -44,24 +44,28 @@ internal sealed class PrometheusTextExporter : IHostedService, IDisposable
     public string Render()
     {
         var text = new StringBuilder();
-        foreach (var group in _series.GroupBy(s => s.Key.Instrument).OrderBy(g => g.Key.Name, StringComparer.Ordinal))
+        foreach (var instrumentSeries in _instruments.Values.OrderBy(i => i.Instrument.Name, StringComparer.Ordinal))
         {
-            var instrument = group.Key;
+            var instrument = instrumentSeries.Instrument;
             var name = PrometheusName(instrument);
             var isHistogram = instrument is Histogram<double>;
             var metricName = isHistogram ? name : name + "_total";
             text.Append("# HELP ").Append(metricName).Append(' ').Append(instrument.Description).Append('\n');
             text.Append("# TYPE ").Append(metricName).Append(isHistogram ? " histogram\n" : " counter\n");
-            foreach (var (key, series) in group.OrderBy(s => s.Key.Labels, StringComparer.Ordinal))
+            foreach (var (labels, series) in instrumentSeries.Distinct().OrderBy(s => s.Labels, StringComparer.Ordinal))
             {
-                series.WriteTo(text, metricName, key.Labels);
+                series.WriteTo(text, metricName, labels);
             }
         }
 
         return text.ToString();
     }
 
-    private Series SeriesFor(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    /// <summary>Called for every measurement: finds the series without allocating once the tag combination has been seen.</summary>
+    private Series SeriesFor(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags) =>
+        _instruments.GetOrAdd(instrument, static i => new InstrumentSeries(i)).For(tags);
+
+    private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var labels = new StringBuilder();
         foreach (var (tagKey, tagValue) in tags)
@@ -76,14 +80,85 @@ internal sealed class PrometheusTextExporter : IHostedService, IDisposable
                 .Append('"');
         }
 
-        return _series.GetOrAdd((instrument, labels.ToString()), static key =>
-            new Series(key.Instrument is Histogram<double> h ? h.Advice?.HistogramBucketBoundaries?.ToArray() ?? [] : null));
+        return labels.ToString();
     }
 
     private static string PrometheusName(Instrument instrument)
     {
         var name = instrument.Name.Replace('.', '_');
         return instrument.Unit == "s" ? name + "_seconds" : name;
+    }
+
+    /// <summary>
+    /// The series of one instrument, few (low-cardinality tags): a copy-on-write array searched by tag
+    /// equality, so a measurement costs no label string, no tuple key and no lock once its series exists.
+    /// </summary>
+    private sealed class InstrumentSeries(Instrument instrument)
+    {
+        private readonly Lock _gate = new();
+        private readonly double[]? _bounds = instrument is Histogram<double> h ? h.Advice?.HistogramBucketBoundaries?.ToArray() ?? [] : null;
+        private volatile Entry[] _entries = [];
+
+        public Instrument Instrument => instrument;
+
+        public Series For(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (Find(_entries, tags) is { } seen)
+            {
+                return seen;
+            }
+
+            lock (_gate)
+            {
+                if (Find(_entries, tags) is { } raced)
+                {
+                    return raced;
+                }
+
+                // Tag values that read the same (1 and "1") write the same labels, so they share one series.
+                var labels = Labels(tags);
+                var series = _entries.FirstOrDefault(e => e.Labels == labels)?.Series ?? new Series(_bounds);
+                _entries = [.. _entries, new Entry(tags.ToArray(), labels, series)];
+                return series;
+            }
+        }
+
+        public IEnumerable<(string Labels, Series Series)> Distinct() =>
+            _entries.DistinctBy(e => e.Series).Select(e => (e.Labels, e.Series));
+
+        private static Series? Find(Entry[] entries, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            foreach (var entry in entries)
+            {
+                if (entry.Matches(tags))
+                {
+                    return entry.Series;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private sealed record Entry(KeyValuePair<string, object?>[] Tags, string Labels, Series Series)
+    {
+        public bool Matches(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (tags.Length != Tags.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < tags.Length; i++)
+            {
+                if (!string.Equals(tags[i].Key, Tags[i].Key, StringComparison.Ordinal) || !Equals(tags[i].Value, Tags[i].Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 
     private sealed class Series(double[]? bounds)

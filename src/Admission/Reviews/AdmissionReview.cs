@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Arkonis.Admission.Reviews;
@@ -25,8 +24,11 @@ public sealed record AdmissionReview
 }
 
 /// <summary>
-/// The request stanza as kube-apiserver builds it (CreateV1AdmissionReview). <see cref="Object"/> and
-/// <see cref="OldObject"/> stay raw JSON so the mutating diff starts from exactly what the server sent.
+/// The request stanza as kube-apiserver builds it (CreateV1AdmissionReview), with the members the webhooks use.
+/// The others (<c>resource</c>, <c>subResource</c>, <c>requestKind</c>, <c>requestResource</c>, <c>userInfo</c>,
+/// <c>options</c>) are skipped by the reader instead of being built and thrown away on every request.
+/// <see cref="Object"/> and <see cref="OldObject"/> stay raw JSON (one parse, no tree until one is needed), so the
+/// mutating diff starts from exactly what the server sent and the typed read can name a wrong field's path.
 /// </summary>
 public sealed record AdmissionRequest
 {
@@ -34,34 +36,22 @@ public sealed record AdmissionRequest
 
     public GroupVersionKind? Kind { get; init; }
 
-    public GroupVersionResource? Resource { get; init; }
-
-    public string? SubResource { get; init; }
-
-    public GroupVersionKind? RequestKind { get; init; }
-
-    public GroupVersionResource? RequestResource { get; init; }
-
     public string? Name { get; init; }
 
     public string? Namespace { get; init; }
 
     public string? Operation { get; init; }
 
-    public JsonNode? UserInfo { get; init; }
+    /// <summary>The object to admit; null when absent or JSON null (DELETE).</summary>
+    public JsonElement? Object { get; init; }
 
-    public JsonNode? Object { get; init; }
-
-    public JsonNode? OldObject { get; init; }
+    /// <summary>The stored object on UPDATE and DELETE; null otherwise.</summary>
+    public JsonElement? OldObject { get; init; }
 
     public bool? DryRun { get; init; }
-
-    public JsonNode? Options { get; init; }
 }
 
 public sealed record GroupVersionKind(string? Group, string? Version, string? Kind);
-
-public sealed record GroupVersionResource(string? Group, string? Version, string? Resource);
 
 /// <summary>
 /// The response stanza. Null members are not written: a validating answer must not carry

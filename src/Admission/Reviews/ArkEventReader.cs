@@ -1,7 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Arkonis.Model.Resources;
-using k8s;
 
 namespace Arkonis.Admission.Reviews;
 
@@ -11,25 +9,25 @@ internal sealed record ObjectReadResult(ArkEvent? Event, string? ErrorField, str
     public bool Ok => Event is not null;
 }
 
-/// <summary>Reads the raw object of a review into the model's typed view (same serializer as the API client).</summary>
+/// <summary>Reads the raw object of a review into the model's typed view (the API client's JSON settings, compiled: <see cref="ArkEventJsonContext"/>).</summary>
 internal static class ArkEventReader
 {
     /// <summary>A null or absent object reads as an empty ArkEvent, so validation names every required field.</summary>
-    public static ObjectReadResult Read(JsonNode? node)
+    public static ObjectReadResult Read(JsonElement? json)
     {
-        if (node is null)
+        if (json is not { } node || node.ValueKind == JsonValueKind.Null)
         {
             return new ObjectReadResult(new ArkEvent(), null, null);
         }
 
-        if (node is not JsonObject)
+        if (node.ValueKind != JsonValueKind.Object)
         {
             return new ObjectReadResult(null, "<object>", "must be a JSON object");
         }
 
         try
         {
-            var ev = KubernetesJson.Deserialize<ArkEvent>(node.ToJsonString());
+            var ev = node.Deserialize(ArkEventJsonContext.Default.ArkEvent)!;
             ev.Metadata ??= new k8s.Models.V1ObjectMeta();
             ev.Spec ??= new ArkEventSpec();
             return new ObjectReadResult(ev, null, null);

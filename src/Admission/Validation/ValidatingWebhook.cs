@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Arkonis.Admission.Cycles;
 using Arkonis.Admission.Hosting;
 using Arkonis.Admission.Reviews;
@@ -27,14 +28,7 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time
 
         var read = ArkEventReader.Read(request.Object);
         var name = Answers.NameOf(request, read.Event);
-        using var scope = logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["AdmissionUid"] = request.Uid,
-            ["Operation"] = request.Operation,
-            ["Namespace"] = Answers.NamespaceOf(request, read.Event),
-            ["Name"] = name,
-            ["DryRun"] = request.DryRun ?? false,
-        });
+        using var scope = logger.BeginScope(new ReviewScope(request, Answers.NamespaceOf(request, read.Event), name));
 
         if (read.Event is not { } ev)
         {
@@ -43,7 +37,7 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time
         }
 
         // On UPDATE the stored object lets the model judge transitions; an unreadable old object is simply not used.
-        var previous = request.Operation == "UPDATE" && request.OldObject is not null ? ArkEventReader.Read(request.OldObject).Event : null;
+        var previous = request.Operation == "UPDATE" && request.OldObject is { ValueKind: JsonValueKind.Object } old ? ArkEventReader.Read(old).Event : null;
         var result = ArkEventValidator.Validate(ev, new ValidationContext(previous, time));
         var causes = result.Problems.Select(p => new StatusCause(p.Reason, p.Message, p.Field)).ToList();
         var warnings = result.Warnings.ToList();

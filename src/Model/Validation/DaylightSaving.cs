@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Arkonis.Model.Schedules;
 
 namespace Arkonis.Model.Validation;
@@ -5,6 +6,13 @@ namespace Arkonis.Model.Validation;
 /// <summary>Finds whether a schedule has wall-clock times that a zone skips (spring forward) in the coming year.</summary>
 internal static class DaylightSaving
 {
+    // The gaps of a zone in the coming year depend only on the zone and the day, not on the expression: admission
+    // validates many events against few zones, so the weekly scan runs once per zone and day.
+    private const int GapCacheCapacity = 1024;
+    private static readonly ConcurrentDictionary<(string Zone, DateTime Day), Gap[]> GapsByZoneAndDay = new();
+
+    private readonly record struct Gap(DateTime Start, DateTime End);
+
     /// <summary>The local date of the first skipped time the expression would hit within a year of <paramref name="now"/>, or null.</summary>
     public static DateOnly? FirstGapHit(CronRule expression, TimeZoneInfo zone, DateTimeOffset now)
     {
@@ -13,8 +21,30 @@ internal static class DaylightSaving
             return null;
         }
 
-        // Offsets change at most a few times a year and never twice within a week: scan weekly, then bisect.
-        var day = now.UtcDateTime.Date;
+        if (GapsByZoneAndDay.Count >= GapCacheCapacity)
+        {
+            GapsByZoneAndDay.Clear();
+        }
+        var gaps = GapsByZoneAndDay.GetOrAdd((zone.Id, now.UtcDateTime.Date), key => FindGaps(zone, key.Day));
+        foreach (var gap in gaps)
+        {
+            // Wall-clock matching is field-by-field, so reading the skipped local times as UTC asks exactly
+            // "does the expression name a time in [gap start, gap end)".
+            var hit = expression.Next(gap.Start, TimeZoneInfo.Utc, inclusive: true);
+            if (hit is { } h && h < gap.End && !FiresEveryHour(expression, gap.Start.Date))
+            {
+                return DateOnly.FromDateTime(gap.Start);
+            }
+        }
+
+        return null;
+    }
+
+    // The skipped wall-clock intervals (as UTC-kinded local times) within 371 days of 'day'. Offsets change at most a
+    // few times a year and never twice within a week: scan weekly, then bisect.
+    private static Gap[] FindGaps(TimeZoneInfo zone, DateTime day)
+    {
+        var gaps = new List<Gap>(2);
         var end = day.AddDays(371);
         var previous = zone.GetUtcOffset(day);
         while (day < end)
@@ -24,22 +54,15 @@ internal static class DaylightSaving
             if (offset > previous)
             {
                 var transition = FindTransition(zone, day, next);
-                // Wall-clock matching is field-by-field, so reading the skipped local times as UTC asks exactly
-                // "does the expression name a time in [gap start, gap end)".
                 var gapStart = DateTime.SpecifyKind(transition + previous, DateTimeKind.Utc);
-                var gapEnd = gapStart + (offset - previous);
-                var hit = expression.Next(gapStart, TimeZoneInfo.Utc, inclusive: true);
-                if (hit is { } h && h < gapEnd && !FiresEveryHour(expression, gapStart.Date))
-                {
-                    return DateOnly.FromDateTime(gapStart);
-                }
+                gaps.Add(new Gap(gapStart, gapStart + (offset - previous)));
             }
 
             previous = offset;
             day = next;
         }
 
-        return null;
+        return [.. gaps];
     }
 
     // Hourly-or-finer schedules expect to lose the skipped hour; advice is for schedules aimed at a time of day.

@@ -70,6 +70,19 @@ public sealed class ValidatingWebhookTests(AdmissionApp app) : IClassFixture<Adm
     }
 
     [Fact]
+    public async Task Update_with_a_null_old_object_is_judged_without_one()
+    {
+        var suspended = Event("nightly", """{"source":{"type":"cron","cron":"0 8 * * *"},"targets":[{"pipeline":"a"}],"suspend":true}""");
+
+        var withoutOld = await _client.ValidateAsync(ApiServer.Review("UPDATE", suspended, null));
+        var withOld = await _client.ValidateAsync(ApiServer.Review("UPDATE", suspended, suspended.DeepClone()));
+
+        Assert.True(withoutOld["allowed"]!.GetValue<bool>());
+        Assert.Contains(withoutOld["warnings"]!.AsArray(), w => w!.GetValue<string>().StartsWith("spec.suspend", StringComparison.Ordinal));
+        Assert.Null(withOld["warnings"]);
+    }
+
+    [Fact]
     public async Task Create_with_generate_name_and_empty_name_is_validated()
     {
         var obj = Event("x", """{"source":{"type":"webhook"},"targets":[{"pipeline":"a"}]}""");

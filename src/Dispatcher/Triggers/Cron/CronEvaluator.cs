@@ -6,29 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace Arkonis.Dispatcher.Triggers.Cron;
 
-/// <summary>An occurrence to fire: the most recent due occurrence of one event, within its starting deadline.</summary>
-/// <param name="PreviousScheduled">The occurrence before this one, when known (its run may still be going).</param>
-/// <param name="SpecVersion">Hands back to <see cref="CronEvaluator.Retry"/> when the launch fails.</param>
-public sealed record CronFire(ArkEvent Event, DateTimeOffset Scheduled, DateTimeOffset? PreviousScheduled, long SpecVersion);
-
-/// <summary>Occurrences of one event that will not fire, and why (<see cref="TriggerSkipReasons"/>).</summary>
-public sealed record CronSkip(ArkEvent Event, string Reason, long Count, DateTimeOffset LatestScheduled);
-
-/// <summary>What one tick decided.</summary>
-public sealed record CronEvaluation(IReadOnlyList<CronFire> Fires, IReadOnlyList<CronSkip> Skips);
-
-/// <summary>Why a cron occurrence or a flow completion did not fire (metric tag and ITriggerActivity.Skipped reason).</summary>
-public static class TriggerSkipReasons
-{
-    public const string DeadlineMissed = "deadline-missed";
-    public const string Suspended = "suspended";
-    public const string Forbid = "forbid";
-    public const string ChainDepth = "chain-depth";
-}
-
-/// <summary>An event's schedule as last persisted: lets a restarted or second replica catch up without firing for times before the event was seen.</summary>
-public sealed record SeenSchedule(string Fingerprint, DateTimeOffset SeenAt, bool Suspended);
-
 /// <summary>
 /// Works out which cron ArkEvents are due. Each valid cron event is parsed once (when it enters or changes in the
 /// catalog) and sits in a priority queue keyed by its next occurrence, so a tick touches only the events that are due.
@@ -129,93 +106,6 @@ public sealed partial class CronEvaluator : ICronScheduleView, IDisposable
             schedule = _entries.TryGetValue((arkEvent.Namespace, arkEvent.Name), out var entry) ? entry.Schedule : null;
         }
         return schedule?.GetLatestOccurrence(scheduled - TimeSpan.FromDays(31), scheduled.AddTicks(-1));
-    }
-
-    /// <summary>
-    /// After a restart: events whose schedule was already known (same fingerprint, not suspended) are evaluated from
-    /// <paramref name="checkpoint"/>'s watermark (or from when they were first seen, if later) instead of from now, so
-    /// occurrences missed while down can still fire within their starting deadline. Events that reach the catalog
-    /// later (a slow initial listing) are restored too, until <paramref name="until"/>.
-    /// </summary>
-    public int Restore(CronCheckpoint checkpoint, DateTimeOffset until)
-    {
-        if (checkpoint.EvaluatedThrough is not { } watermark)
-        {
-            return 0;
-        }
-        var restored = 0;
-        lock (_lock)
-        {
-            _baseline = new Dictionary<string, SeenSchedule>(checkpoint.Schedules, StringComparer.Ordinal);
-            _baselineWatermark = watermark;
-            _baselineUntil = until;
-            foreach (var entry in _entries.Values)
-            {
-                if (TryRestore(entry))
-                {
-                    restored++;
-                }
-            }
-        }
-        return restored;
-    }
-
-    private bool TryRestore(Entry entry)
-    {
-        var key = KeyText(entry);
-        if (!_baseline.Remove(key, out var known) || entry.Suspended || known.Fingerprint != entry.Fingerprint || known.Suspended)
-        {
-            return false;
-        }
-        var from = known.SeenAt > _baselineWatermark ? known.SeenAt : _baselineWatermark;
-        if (from >= entry.EvaluatedThrough)
-        {
-            return false;
-        }
-        entry.SeenAt = known.SeenAt < entry.SeenAt ? known.SeenAt : entry.SeenAt;
-        entry.EvaluatedThrough = from;
-        entry.NextDue = null;
-        if (entry.Schedule.GetNextOccurrence(from) is { } next)
-        {
-            Enqueue(entry, next);
-        }
-        return true;
-    }
-
-    /// <summary>The known schedules to persist, when they changed since the last call; otherwise null.</summary>
-    public IReadOnlyDictionary<string, SeenSchedule>? TakeChangedSchedules()
-    {
-        lock (_lock)
-        {
-            if (!_schedulesDirty)
-            {
-                return null;
-            }
-            _schedulesDirty = false;
-            var snapshot = new Dictionary<string, SeenSchedule>(_entries.Count, StringComparer.Ordinal);
-            if (_time.GetUtcNow() < _baselineUntil)
-            {
-                // Not yet listed here: keep what the checkpoint knew, or a partial listing would erase it.
-                foreach (var (key, known) in _baseline)
-                {
-                    snapshot[key] = known;
-                }
-            }
-            foreach (var entry in _entries.Values)
-            {
-                snapshot[KeyText(entry)] = new SeenSchedule(entry.Fingerprint, entry.SeenAt, entry.Suspended);
-            }
-            return snapshot;
-        }
-    }
-
-    /// <summary>Marks the schedules as not yet persisted (the save failed).</summary>
-    public void MarkSchedulesDirty()
-    {
-        lock (_lock)
-        {
-            _schedulesDirty = true;
-        }
     }
 
     public void Dispose() => _catalog.Changed -= OnCatalogChanged;
