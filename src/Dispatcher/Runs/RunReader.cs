@@ -39,7 +39,11 @@ public sealed class RunReader(
                     Status = RunStatuses.Failed,
                     CompletedAt = state.LastUpdatedAt,
                 },
-            _ => state.ReadCustomStatusAs<RunResult>() ?? Pending(input),
+            // Every target can be done while the workflow still records the run (RecordRunActivity): until the instance
+            // completes the run holds its concurrencyPolicy slot, so it reads as Running, with the targets' results so far.
+            _ => state.ReadCustomStatusAs<RunResult>() is { } soFar
+                ? soFar with { Status = RunStatuses.Running, CompletedAt = null }
+                : Pending(input),
         };
     }
 

@@ -43,6 +43,11 @@ public class DispatcherFixture : IAsyncLifetime
     /// <summary>Where the dispatcher's workflow client connects; null means the fake sidecar.</summary>
     protected virtual string? WorkflowEndpoint => null;
 
+    /// <summary>Test services added after the app's own (last registration wins).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>The catalog files written before start: file name to YAML.</summary>
     protected virtual IReadOnlyDictionary<string, string> Events => TestEvents.All;
 
@@ -60,7 +65,7 @@ public class DispatcherFixture : IAsyncLifetime
         {
             _sidecar.Runtime.Secrets[key] = new Dictionary<string, string> { ["token"] = Token };
         }
-        _app = new DispatcherApp(_sidecar, CatalogDirectory, Settings, WorkflowEndpoint);
+        _app = new DispatcherApp(_sidecar, CatalogDirectory, Settings, WorkflowEndpoint, ConfigureServices);
         _app.UseKestrel();
         _app.StartServer();
         _sidecar.PubSub.AppBase = new Uri($"http://127.0.0.1:{_app.CallbackPort}");
