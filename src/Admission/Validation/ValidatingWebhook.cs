@@ -33,13 +33,13 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time
         if (read.Event is not { } ev)
         {
             Log.UnreadableObject(logger, request.Operation!, read.Error!);
-            return Deny(request, name, [new StatusCause("FieldValueInvalid", "Invalid value: " + read.Error, read.ErrorField!)], null);
+            return Deny(request, name, [new FieldProblem(read.ErrorField!, ProblemKind.Invalid, "Invalid value: " + read.Error, "FieldValueInvalid")], null);
         }
 
         // On UPDATE the stored object lets the model judge transitions; an unreadable old object is simply not used.
         var previous = request.Operation == "UPDATE" && request.OldObject is { ValueKind: JsonValueKind.Object } old ? ArkEventReader.Read(old).Event : null;
         var result = ArkEventValidator.Validate(ev, new ValidationContext(previous, time));
-        var causes = result.Problems.Select(p => new StatusCause(p.Reason, p.Message, p.Field)).ToList();
+        var problems = result.Problems.ToList();
         var warnings = result.Warnings.ToList();
 
         // A loop is only meaningful between well-formed events (and a self-loop is already a target problem):
@@ -49,7 +49,7 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time
             : await cycles.CheckAsync(ev, Answers.NamespaceOf(request, ev), cancellationToken);
         if (outcome.Problem is { } loop)
         {
-            causes.Add(new StatusCause(loop.Reason, loop.Message, loop.Field));
+            problems.Add(loop);
         }
 
         if (outcome.Warning is { } warning)
@@ -57,21 +57,21 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time
             warnings.Add(warning);
         }
 
-        if (causes.Count > 0)
+        if (problems.Count > 0)
         {
-            Log.Denied(logger, request.Operation!, causes.Count);
-            return Deny(request, name, causes, warnings);
+            Log.Denied(logger, request.Operation!, problems.Count);
+            return Deny(request, name, problems, warnings);
         }
 
         Log.Allowed(logger, request.Operation!, 0);
         return Answers.Allow(request, warnings);
     }
 
-    private static AdmissionResponse Deny(AdmissionRequest request, string name, IReadOnlyList<StatusCause> causes, IEnumerable<string>? warnings) => new()
+    private static AdmissionResponse Deny(AdmissionRequest request, string name, IReadOnlyList<FieldProblem> problems, IEnumerable<string>? warnings) => new()
     {
         Uid = request.Uid!,
         Allowed = false,
-        Status = InvalidStatus.Create(name, causes),
+        Status = InvalidStatus.Create(name, problems),
         Warnings = Answers.Warnings(warnings),
     };
 }
