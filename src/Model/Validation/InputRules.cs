@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Arkonis.Model.Resources;
 using Arkonis.Model.Templates;
 
@@ -8,7 +9,7 @@ namespace Arkonis.Model.Validation;
 /// templates and only read variables the source type provides. Reading <c>.trigger.body</c> outside a webhook event or
 /// <c>.trigger.output</c> outside a flow-output event is Invalid, not a warning: it could only ever render empty.
 /// </summary>
-internal static class InputRules
+internal static partial class InputRules
 {
     /// <summary>The longest template value.</summary>
     public const int MaxValueLength = 4096;
@@ -30,7 +31,7 @@ internal static class InputRules
             {
                 list.Add(FieldProblem.Invalid(field, key, $"must be no more than {MaxKeyLength} characters"));
             }
-            else if (!TargetRules.InputKey().IsMatch(key))
+            else if (!InputKey().IsMatch(key))
             {
                 list.Add(FieldProblem.Invalid(field, key,
                     "an input key must start with a letter or '_' and contain only letters, digits, '_' or '-'"));
@@ -75,4 +76,7 @@ internal static class InputRules
             }
         }
     }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex InputKey();
 }
