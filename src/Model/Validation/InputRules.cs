@@ -5,7 +5,7 @@ using Arkonis.Model.Templates;
 namespace Arkonis.Model.Validation;
 
 /// <summary>
-/// <c>spec.targets[i].input</c>: keys a flow step can read as <c>.pipeline.input.&lt;key&gt;</c>, values that parse as
+/// <c>spec.targets[i].input</c>: at most <see cref="ArkEventValidator.MaxInputKeys"/> entries (as the CRD), keys a flow step can read as <c>.pipeline.input.&lt;key&gt;</c>, values that parse as
 /// templates and only read variables the source type provides. Reading <c>.trigger.body</c> outside a webhook event or
 /// <c>.trigger.output</c> outside a flow-output event is Invalid, not a warning: it could only ever render empty.
 /// </summary>
@@ -22,6 +22,11 @@ internal static partial class InputRules
         if (input is null)
         {
             return;
+        }
+
+        if (input.Count > ArkEventValidator.MaxInputKeys)
+        {
+            list.Add(FieldProblem.TooMany(path, input.Count, ArkEventValidator.MaxInputKeys));
         }
 
         foreach (var (key, value) in input.OrderBy(static kv => kv.Key, StringComparer.Ordinal))
