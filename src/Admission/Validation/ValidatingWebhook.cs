@@ -43,8 +43,9 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time
         var warnings = result.Warnings.ToList();
 
         // A loop is only meaningful between well-formed events (and a self-loop is already a target problem):
-        // the API server is asked only when source and targets are sound.
-        var outcome = result.Problems.Any(p => p.Field.StartsWith("spec.source", StringComparison.Ordinal) || p.Field.StartsWith("spec.targets", StringComparison.Ordinal))
+        // the API server is asked only when the source and the target pipelines are sound. A bad input template
+        // does not change the loop, so it is reported together with it.
+        var outcome = result.Problems.Any(ObscuresLoops)
             ? CycleCheckOutcome.None
             : await cycles.CheckAsync(ev, Answers.NamespaceOf(request, ev), cancellationToken);
         if (outcome.Problem is { } loop)
@@ -66,6 +67,10 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time
         Log.Allowed(logger, request.Operation!, 0);
         return Answers.Allow(request, warnings);
     }
+
+    private static bool ObscuresLoops(FieldProblem problem) =>
+        problem.Field.StartsWith("spec.source", StringComparison.Ordinal)
+        || (problem.Field.StartsWith("spec.targets", StringComparison.Ordinal) && !problem.Field.Contains(".input", StringComparison.Ordinal));
 
     private static AdmissionResponse Deny(AdmissionRequest request, string name, IReadOnlyList<FieldProblem> problems, IEnumerable<string>? warnings) => new()
     {
