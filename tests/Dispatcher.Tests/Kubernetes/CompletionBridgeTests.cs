@@ -77,6 +77,7 @@ public sealed class CompletionBridgeTests
         var failed = messages.Single(m => m.RunId == "research-flow-bbb");
         Assert.Equal("Failed", failed.Phase);
         Assert.Equal("StepFailed: step search failed", failed.Error);
+        _ = replica.Dapr.Received(3).PublishEventAsync("arkevent-pubsub", "flow-completed", Arg.Any<FlowCompleted>(), Arg.Any<CancellationToken>());
     }
 
     [Fact]
