@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
+using NSubstitute;
 
 namespace Arkonis.Dispatcher.Tests.Kubernetes;
 
@@ -75,6 +77,7 @@ public sealed class CompletionBridgeTests
         var failed = messages.Single(m => m.RunId == "research-flow-bbb");
         Assert.Equal("Failed", failed.Phase);
         Assert.Equal("StepFailed: step search failed", failed.Error);
+        _ = replica.Dapr.Received(3).PublishEventAsync("arkevent-pubsub", "flow-completed", Arg.Any<FlowCompleted>(), Arg.Any<CancellationToken>());
     }
 
     [Fact]
@@ -166,6 +169,34 @@ public sealed class CompletionBridgeTests
         api.Update("arkflows", "team-a", "research-flow-aaa", o => o["metadata"]!["labels"]!["nudge"] = "1"); // any later event for the flow
         await Eventually.Until(() => Marked(api, "research-flow-aaa"), "marked on retry");
         Assert.Single(replica.Published);
+    }
+
+    [Fact]
+    public async Task When_publishing_fails_the_leader_retries_on_its_own_without_a_later_event()
+    {
+        await using var api = await KubeApiStandIn.StartAsync();
+        api.Seed("arkevents", Fixtures.Webhook("hook"));
+        api.Seed("arkflows", Run("research-flow-aaa"));
+        await using var replica = await Replica.StartAsync(api, "pod-a");
+        var attempts = 0;
+        replica.Dapr.PublishEventAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<FlowCompleted>(), Arg.Any<CancellationToken>())
+            .Returns(call =>
+            {
+                if (Interlocked.Increment(ref attempts) <= 2)
+                {
+                    return Task.FromException(new HttpRequestException("sidecar away"));
+                }
+                replica.Published.Enqueue(call.ArgAt<FlowCompleted>(2));
+                return Task.CompletedTask;
+            });
+        await Eventually.Until(() => replica.Leadership.IsLeader && api.OpenWatches("arkflows") == 1, "leader watching flows");
+
+        // The finished flow produces one watch event and then none: only a retry can publish it.
+        Finish(api, "research-flow-aaa", "Succeeded", 1);
+        await Eventually.Until(() => Marked(api, "research-flow-aaa"), "published and marked after the sidecar came back");
+
+        Assert.Equal(3, Volatile.Read(ref attempts));
+        Assert.Equal("research-flow-aaa", Assert.Single(replica.Published).RunId);
     }
 
     private static string[] Names(KubeApiStandIn api, string ev) =>

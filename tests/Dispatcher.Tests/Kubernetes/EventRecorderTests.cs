@@ -33,6 +33,19 @@ public sealed class EventRecorderTests
         Assert.Matches(@"^""2026-01-01T00:00:00\.123456Z""$", KubernetesJson.Serialize(KubernetesEventRecorder.MicroTime(fraction)));
     }
 
+    [Theory]
+    [InlineData("a", 1024, 1024)]      // at the limit: kept as is
+    [InlineData("a", 1025, 1024)]      // one byte over: cut to 1021 bytes and "..."
+    [InlineData("\u00e9", 600, 1023)] // 1200 bytes in 600 characters: cut on a character boundary
+    [InlineData("\U0001F600", 300, 1023)] // surrogate pairs are never split
+    public void The_note_fits_the_1kB_limit_in_UTF8_bytes(string unit, int repeat, int expectedBytes)
+    {
+        var note = KubernetesEventRecorder.Note(string.Concat(Enumerable.Repeat(unit, repeat)));
+
+        Assert.Equal(expectedBytes, System.Text.Encoding.UTF8.GetByteCount(note));
+        Assert.DoesNotContain('\uFFFD', System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(note)));
+    }
+
     [Fact]
     public async Task Events_carry_every_required_field_and_identical_repeats_are_dropped_for_the_window()
     {

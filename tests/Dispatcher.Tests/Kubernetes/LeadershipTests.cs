@@ -42,4 +42,21 @@ public sealed class LeadershipTests(ITestOutputHelper output)
             await a.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task Leader_only_work_stops_when_renewals_fail_and_starts_again_with_the_next_term()
+    {
+        await using var api = await KubeApiStandIn.StartAsync();
+        api.Seed("arkevents", Fixtures.Webhook("hook"));
+        await using var replica = await Replica.StartAsync(api, "pod-a");
+        await Eventually.Until(() => replica.Leadership.IsLeader && api.OpenWatches("arkflows") == 1, "leader watching flows");
+
+        // The API server refuses the Lease (the process lives on): past the renew deadline it must step down and let go.
+        api.FailWith = r => r.Path.Value!.Contains("/leases", StringComparison.Ordinal) ? System.Net.HttpStatusCode.InternalServerError : null;
+        await Eventually.Until(() => !replica.Leadership.IsLeader, "stepped down", TimeSpan.FromSeconds(10));
+        await Eventually.Until(() => api.OpenWatches("arkflows") == 0, "the leader-only flow watch closed");
+
+        api.FailWith = null;
+        await Eventually.Until(() => replica.Leadership.IsLeader && api.OpenWatches("arkflows") == 1, "leads and watches again", TimeSpan.FromSeconds(10));
+    }
 }

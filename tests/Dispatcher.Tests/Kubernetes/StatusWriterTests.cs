@@ -41,4 +41,41 @@ public sealed class StatusWriterTests
         Assert.Equal(("run-2", "Succeeded"), ((string?)lastRun["id"], (string?)lastRun["result"]));
         Assert.Equal(2, (int?)api.Get("arkevents", "team-a", "hook")!["status"]!["firedCount"]);
     }
+
+    [Fact]
+    public async Task A_fire_whose_patch_landed_but_whose_answer_was_lost_is_counted_once()
+    {
+        await using var api = await KubeApiStandIn.StartAsync();
+        var seeded = Fixtures.Webhook("hook");
+        seeded["status"] = new JsonObject { ["firedCount"] = 1, ["lastRun"] = new JsonObject { ["id"] = "run-1", ["result"] = "Succeeded" } };
+        var catalog = new ArkEventCatalog();
+        catalog.Upsert(new CatalogEntry(KubernetesJson.Deserialize<ArkEvent>(api.Seed("arkevents", seeded).ToJsonString()), []));
+        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var writer = new ArkEventStatusWriter(
+            api.NewClient(), catalog, Options.Create(new KubernetesModeOptions { MinBackoff = TimeSpan.FromMilliseconds(10) }), TimeProvider.System,
+            new KubernetesModeMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            NullLogger<ArkEventStatusWriter>.Instance);
+
+        // The first status patch is written, then its answer is lost (a 503 from a proxy in between, say).
+        var lost = 0;
+        api.FailWith = r =>
+        {
+            if (r.Method == "PATCH" && r.Path.Value!.EndsWith("/hook/status", StringComparison.Ordinal) && Interlocked.Exchange(ref lost, 1) == 0)
+            {
+                api.Update("arkevents", "team-a", "hook", o =>
+                {
+                    o["status"]!["firedCount"] = 2;
+                    o["status"]!["lastFiredAt"] = "2026-11-28T12:00:00Z";
+                    o["status"]!["lastRun"] = new JsonObject { ["id"] = "run-2", ["result"] = "Running" };
+                });
+                return System.Net.HttpStatusCode.ServiceUnavailable;
+            }
+            return null;
+        };
+
+        await writer.Enqueue("team-a", "hook", new FireRecorded("run-2", new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero)));
+
+        Assert.Equal(1, Volatile.Read(ref lost));
+        Assert.Equal(2, (int?)api.Get("arkevents", "team-a", "hook")!["status"]!["firedCount"]);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Arkonis.Dispatcher.Flows;
 using Dapr.Client;
 using k8s;
 using k8s.Models;
@@ -25,14 +26,11 @@ internal sealed class CompletionBridge(
     KubernetesModeMetrics metrics,
     ILogger<CompletionBridge> logger)
 {
-    public const string PubSubName = "arkevent-pubsub";
-    public const string Topic = "flow-completed";
-
     /// <summary>Publishes the completion of a finished run.</summary>
     public async Task PublishAsync(ArkFlowRun run, CancellationToken cancellationToken)
     {
         var message = run.ToCompletion(time.GetUtcNow());
-        await dapr.PublishEventAsync(PubSubName, Topic, message, cancellationToken);
+        await dapr.PublishEventAsync(FlowCompletedSubscription.PubSubName, FlowCompletedSubscription.Topic, message, cancellationToken);
         metrics.CompletionPublished(run.Phase!);
         KubernetesLog.CompletionPublished(logger, run.Namespace, run.Name, run.Phase!, run.CorrelationId);
     }

@@ -14,7 +14,8 @@ namespace Arkonis.Dispatcher.Kubernetes.Completions;
 /// reaches Succeeded or Failed and carries no <c>arkonis.dev/completion-published</c> mark, the
 /// <see cref="CompletionBridge"/> publishes its completion; then finished runs past the event's history limits
 /// are deleted. A new leader starts from a fresh listing, so completions that finished during the hand-over are
-/// published by it, and the marked ones are skipped.
+/// published by it, and the marked ones are skipped. A publish or mark that fails is retried with backoff: a finished
+/// flow sees no further watch events, so waiting for one could leave its completion unpublished for the whole term.
 /// </summary>
 internal sealed class FlowRunsController(
     LeaderElection leadership,
@@ -28,13 +29,31 @@ internal sealed class FlowRunsController(
 {
     private readonly ConcurrentDictionary<(string Namespace, string Name), ArkFlowRun> _runs = new();
 
-    // Published in this term: a watch event may still show the flow unmarked after we marked it.
-    private readonly ConcurrentDictionary<(string Namespace, string Name), bool> _published = new();
+    // Where each flow's completion stands in this term: a watch event may still show the flow unmarked after we marked
+    // it, and a retry may run beside the watch handler.
+    private readonly ConcurrentDictionary<(string Namespace, string Name), PublishState> _published = new();
+
+    private readonly ConcurrentDictionary<(string Namespace, string Name), Retry> _retries = new();
+
+    private enum PublishState
+    {
+        Publishing,
+        Published,
+        Marked,
+    }
+
+    private sealed class Retry(Backoff backoff)
+    {
+        public Backoff Backoff { get; } = backoff;
+
+        public int Scheduled;
+    }
 
     protected override Task RunAsLeaderAsync(CancellationToken cancellationToken)
     {
         _runs.Clear();
         _published.Clear();
+        _retries.Clear();
         var scopes = options.Value.Namespaces.Count == 0
             ? [new WatchScope(ArkonisNames.ArkFlows, null, ArkonisNames.EventLabel)]
             : options.Value.Namespaces.Distinct().Select(ns => new WatchScope(ArkonisNames.ArkFlows, ns, ArkonisNames.EventLabel)).ToList();
@@ -69,6 +88,7 @@ internal sealed class FlowRunsController(
         {
             _runs.TryRemove((run.Namespace, run.Name), out _);
             _published.TryRemove((run.Namespace, run.Name), out _);
+            _retries.TryRemove((run.Namespace, run.Name), out _);
             return;
         }
         _runs[(run.Namespace, run.Name)] = run;
@@ -85,9 +105,10 @@ internal sealed class FlowRunsController(
         {
             return;
         }
+        var key = (run.Namespace, run.Name);
         try
         {
-            if (_published.TryAdd((run.Namespace, run.Name), false))
+            if (_published.TryAdd(key, PublishState.Publishing))
             {
                 try
                 {
@@ -95,17 +116,19 @@ internal sealed class FlowRunsController(
                 }
                 catch
                 {
-                    _published.TryRemove((run.Namespace, run.Name), out _);
+                    _published.TryRemove(key, out _);
                     throw;
                 }
+                _published[key] = PublishState.Published;
             }
-            else if (_published[(run.Namespace, run.Name)])
+            else if (!_published.TryGetValue(key, out var state) || state != PublishState.Published)
             {
-                return; // marked already; this is a stale copy from the watch
+                return; // being published by the other caller (which marks it or retries), or marked already (a stale copy)
             }
             var marked = await bridge.MarkPublishedAsync(run, cancellationToken);
-            _published[(run.Namespace, run.Name)] = true;
-            _runs[(run.Namespace, run.Name)] = marked;
+            _published[key] = PublishState.Marked;
+            _retries.TryRemove(key, out _);
+            _runs[key] = marked;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -113,12 +136,42 @@ internal sealed class FlowRunsController(
         }
         catch (Exception e) when (KubernetesErrors.IsNotFound(e))
         {
-            _runs.TryRemove((run.Namespace, run.Name), out _);
+            _runs.TryRemove(key, out _);
+            _retries.TryRemove(key, out _);
         }
         catch (Exception e)
         {
-            // Left unmarked: the next event for this flow, or the next listing, tries again.
+            // Left unmarked (and unpublished, if the publish failed): try again after a backoff.
             KubernetesLog.CompletionNotPublished(Logger, run.Namespace, run.Name, e);
+            RetryLater(key, cancellationToken);
+        }
+    }
+
+    /// <summary>Schedules one retry at a time per flow, with the latest copy of the flow this leader has seen.</summary>
+    private void RetryLater((string Namespace, string Name) key, CancellationToken cancellationToken)
+    {
+        var retry = _retries.GetOrAdd(key, _ => new Retry(new Backoff(options.Value.MinBackoff, options.Value.MaxBackoff)));
+        if (Interlocked.Exchange(ref retry.Scheduled, 1) == 1)
+        {
+            return;
+        }
+        _ = RetryAsync(key, retry, cancellationToken);
+    }
+
+    private async Task RetryAsync((string Namespace, string Name) key, Retry retry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(retry.Backoff.Next(), Time, cancellationToken);
+            Volatile.Write(ref retry.Scheduled, 0);
+            if (_retries.TryGetValue(key, out var current) && current == retry && _runs.TryGetValue(key, out var run))
+            {
+                await PublishIfFinishedAsync(run, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The term ended: the next leader starts from a fresh listing.
         }
     }
 
@@ -142,8 +195,9 @@ internal sealed class FlowRunsController(
             catch (Exception e) when (KubernetesErrors.IsNotFound(e))
             {
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // An HTTP timeout is an OperationCanceledException too, but not the end of the term: go on with the next run.
                 KubernetesLog.RunNotDeleted(Logger, run.Namespace, run.Name, e);
                 continue;
             }

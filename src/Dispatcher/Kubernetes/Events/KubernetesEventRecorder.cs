@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using System.Threading.Channels;
 using Arkonis.Model.Resources;
 using k8s;
@@ -67,7 +68,7 @@ internal sealed class KubernetesEventRecorder(
             Type = kind.Type,
             Reason = kind.Reason,
             Action = kind.Action,
-            Note = note.Length > 1024 ? note[..1021] + "..." : note,
+            Note = Note(note),
             ReportingController = ArkonisNames.ReportingController,
             ReportingInstance = Truncate(options.Value.PodName, 128),
             Regarding = new V1ObjectReference
@@ -128,6 +129,31 @@ internal sealed class KubernetesEventRecorder(
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time, cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// The note within the API server's 1 kB limit, which counts UTF-8 bytes (Go's <c>len</c>), not characters: a
+    /// note of validation messages quoting non-ASCII input could pass a character count and still be refused.
+    /// </summary>
+    internal static string Note(string note)
+    {
+        const int Limit = 1024;
+        if (Encoding.UTF8.GetByteCount(note) <= Limit)
+        {
+            return note;
+        }
+        const string Ellipsis = "...";
+        var (bytes, chars) = (0, 0);
+        foreach (var rune in note.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > Limit - Ellipsis.Length)
+            {
+                break;
+            }
+            bytes += rune.Utf8SequenceLength;
+            chars += rune.Utf16SequenceLength;
+        }
+        return note[..chars] + Ellipsis;
     }
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];

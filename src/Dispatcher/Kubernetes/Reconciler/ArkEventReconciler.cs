@@ -114,8 +114,13 @@ internal sealed class ArkEventReconciler(
             {
                 var updated = await statusWriter.PatchReconciledAsync(ev, patch, cancellationToken);
                 _written[(@namespace, name)] = updated.Metadata.ResourceVersion;
-                // Write through: the next reconcile must not act on the status we just replaced.
-                catalog.Upsert(Catalog.ArkEventAssessment.Assess(updated, Time));
+                // Write through: the next reconcile must not act on the status we just replaced. Not over an object the
+                // watch delivered while the patch was in flight: that one may be newer (a spec change), and the watch
+                // has moved past it, so replacing it would hide the change until the object changes again.
+                if (ReferenceEquals(catalog.Find(@namespace, name), entry))
+                {
+                    catalog.Upsert(Catalog.ArkEventAssessment.Assess(updated, Time));
+                }
             }
             if (desired.NextFireAt is { } nextFire)
             {

@@ -18,7 +18,8 @@ namespace Arkonis.Dispatcher.Kubernetes.Status;
 /// Instead: (1) in this replica, changes to one event queue in a per-event mailbox and are applied in batches by one
 /// writer at a time, so 50 concurrent fires become a handful of patches; (2) across replicas each patch is a JSON
 /// Patch that starts with <c>test /metadata/resourceVersion</c>, a compare-and-swap: if anyone wrote the object since
-/// we read it the server refuses the patch (422) and we re-read and re-apply. No count is lost or doubled.
+/// we read it the server refuses the patch (422) and we re-read and re-apply. No count is lost or doubled; a patch that
+/// was written but whose answer was lost is recognised on the re-read (unless another write came in between).
 /// </para>
 /// <para>
 /// The reconciler's fields (URL, conditions, observedGeneration, nextFireAt) are computed from the spec, not
@@ -110,6 +111,9 @@ internal sealed class ArkEventStatusWriter(
         // The catalog's copy is usually current: try it first, read from the server after a lost race.
         var current = catalog.Find(@namespace, name)?.Event;
         var fromServer = false;
+        // The status our last patch would have produced, when that patch failed in a way that may still have applied it
+        // (a timeout or a 5xx after the write): seeing exactly it on the server means it did, and applying again would count twice.
+        JsonObject? unconfirmed = null;
         var unavailable = new Backoff(options.Value.MinBackoff, options.Value.MaxBackoff);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
@@ -134,6 +138,10 @@ internal sealed class ArkEventStatusWriter(
                 }
             }
             var before = current.Status is null ? null : JsonNode.Parse(KubernetesJson.Serialize(current.Status))!.AsObject();
+            if (unconfirmed is not null && fromServer && JsonNode.DeepEquals(before, unconfirmed))
+            {
+                return; // our patch landed; only its answer was lost
+            }
             var next = before is null ? new ArkEventStatus() : KubernetesJson.Deserialize<ArkEventStatus>(before);
             foreach (var change in changes)
             {
@@ -174,6 +182,7 @@ internal sealed class ArkEventStatusWriter(
             }
             catch (Exception e) when (KubernetesErrors.IsTransient(e))
             {
+                unconfirmed = after;
                 await Task.Delay(unavailable.Next(), time);
             }
         }

@@ -1,0 +1,63 @@
+using System.Diagnostics.Metrics;
+using Arkonis.Dispatcher.Catalog;
+using Arkonis.Dispatcher.Kubernetes;
+using Arkonis.Dispatcher.Kubernetes.Catalog;
+using Arkonis.Dispatcher.Kubernetes.Events;
+using Arkonis.Dispatcher.Kubernetes.Leadership;
+using Arkonis.Dispatcher.Kubernetes.Reconciler;
+using Arkonis.Dispatcher.Kubernetes.Status;
+using Arkonis.Dispatcher.Kubernetes.Tokens;
+using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
+using Arkonis.Model.Resources;
+using k8s;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Arkonis.Dispatcher.Tests.Kubernetes;
+
+/// <summary>The reconciler writes its status patch through to the catalog, but never over a newer object.</summary>
+public sealed class ReconcilerWriteThroughTests
+{
+    [Fact]
+    public async Task An_object_the_watch_delivered_while_the_status_patch_was_in_flight_is_not_replaced_by_the_patch_result()
+    {
+        await using var api = await KubeApiStandIn.StartAsync();
+        var seeded = api.Seed("arkevents", Fixtures.Cron("nightly", "0 8 * * *"));
+        var time = TimeProvider.System;
+        var options = Options.Create(new KubernetesModeOptions { PodName = "pod-a" });
+        var client = api.NewClient();
+        var catalog = new ArkEventCatalog();
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new KubernetesModeMetrics(services.GetRequiredService<IMeterFactory>());
+        var reconciler = new ArkEventReconciler(
+            new LeaderElection(client, options, NullLogger<LeaderElection>.Instance),
+            catalog,
+            new WebhookTokenSecrets(client, options, time),
+            new ArkEventStatusWriter(client, catalog, options, time, metrics, NullLogger<ArkEventStatusWriter>.Instance),
+            new KubernetesEventRecorder(client, options, time, metrics, NullLogger<KubernetesEventRecorder>.Instance),
+            options,
+            time,
+            NullLogger<ArkEventReconciler>.Instance);
+        catalog.Upsert(ArkEventAssessment.Assess(KubernetesJson.Deserialize<ArkEvent>(seeded.ToJsonString()), time));
+
+        // While the reconciler's status patch is on its way, the watch brings a newer object: the user suspended the event.
+        var suspended = KubernetesJson.Deserialize<ArkEvent>(seeded.ToJsonString());
+        suspended.Spec.Suspend = true;
+        suspended.Metadata.ResourceVersion = "999";
+        var newer = ArkEventAssessment.Assess(suspended, time);
+        api.FailWith = r =>
+        {
+            if (r.Method == "PATCH" && r.Path.Value!.EndsWith("/nightly/status", StringComparison.Ordinal))
+            {
+                catalog.Upsert(newer);
+            }
+            return null;
+        };
+
+        await reconciler.ReconcileOneAsync("team-a", "nightly", CancellationToken.None);
+
+        Assert.NotNull(api.Get("arkevents", "team-a", "nightly")!["status"]?["nextFireAt"]); // the patch was written
+        Assert.Same(newer, catalog.Find("team-a", "nightly"));
+    }
+}
