@@ -2,8 +2,11 @@ using Arkonis.Model.Resources;
 
 namespace Arkonis.Dispatcher.Triggers.Cron;
 
-/// <summary>The gate's answer: go ahead (after ending the runs it replaced), or skip.</summary>
-public sealed record ConcurrencyVerdict(bool Proceed, IReadOnlyList<string> Blocking, IReadOnlyList<string> Replaced)
+/// <summary>
+/// The gate's answer: go ahead (after ending the runs it replaced), or skip. <paramref name="Unknown"/>: skipped only
+/// because a run's state could not be read (no run is known to be going), which a caller may answer as "unavailable".
+/// </summary>
+public sealed record ConcurrencyVerdict(bool Proceed, IReadOnlyList<string> Blocking, IReadOnlyList<string> Replaced, bool Unknown = false)
 {
     public static readonly ConcurrencyVerdict Go = new(true, [], []);
 }
@@ -30,7 +33,7 @@ public sealed class ConcurrencyGate(RunLedger ledger)
         }
         if (policy == ConcurrencyPolicies.Forbid)
         {
-            return new ConcurrencyVerdict(false, active.RunIds, []);
+            return new ConcurrencyVerdict(false, active.RunIds, [], Unknown: active.RunIds.Count == 0);
         }
         List<string> replaced = [];
         foreach (var previous in active.RunIds)

@@ -135,6 +135,11 @@ public static class TriggerApi
             // concurrencyPolicy (shared with cron and flow-output): Forbid answers 409 while a run goes on,
             // Replace ends the running ones first. A repeated Idempotency-Key is never blocked by its own run.
             var verdict = await services.Concurrency.AdmitAsync(arkEvent, runId, [], cancellationToken);
+            if (verdict is { Proceed: false, Unknown: true })
+            {
+                // The earlier runs' states could not be read: the sidecar is the problem, not a run still going.
+                return Unavailable(http, services, @namespace, name, new SidecarUnavailableException("GetWorkflowState"));
+            }
             if (!verdict.Proceed)
             {
                 services.Activity.Skipped(arkEvent, TriggerSkipReasons.Forbid, fire.Trigger.FiredAt);
