@@ -80,18 +80,6 @@ public static class TriggerApi
             return Reject(http, services, @namespace, name, denied);
         }
 
-        if (mode is not ("" or "async" or "sync"))
-        {
-            return Reject(http, services, @namespace, name, TriggerProblems.Problem(http, TriggerProblem.BadMode));
-        }
-        var timeout = options.DefaultSyncTimeout;
-        if (http.Request.Query.TryGetValue("timeout", out var timeoutText) &&
-            (!RequestTimeout.TryParse(timeoutText.ToString(), out timeout) || timeout > options.MaxSyncTimeout))
-        {
-            return Reject(http, services, @namespace, name, TriggerProblems.Problem(
-                http, TriggerProblem.BadTimeout, string.Create(CultureInfo.InvariantCulture, $"The largest allowed timeout is {options.MaxSyncTimeout.TotalSeconds:0}s.")));
-        }
-
         var arkEvent = entry!.Event;
         if (!entry.IsValid)
         {
@@ -105,6 +93,18 @@ public static class TriggerApi
         if (arkEvent.Spec.Suspend == true)
         {
             return Reject(http, services, @namespace, name, TriggerProblems.Problem(http, TriggerProblem.Suspended));
+        }
+
+        if (mode is not ("" or "async" or "sync"))
+        {
+            return Reject(http, services, @namespace, name, TriggerProblems.Problem(http, TriggerProblem.BadMode));
+        }
+        var timeout = options.DefaultSyncTimeout;
+        if (http.Request.Query.TryGetValue("timeout", out var timeoutText) &&
+            (!RequestTimeout.TryParse(timeoutText.ToString(), out timeout) || timeout > options.MaxSyncTimeout))
+        {
+            return Reject(http, services, @namespace, name, TriggerProblems.Problem(
+                http, TriggerProblem.BadTimeout, string.Create(CultureInfo.InvariantCulture, $"The largest allowed timeout is {options.MaxSyncTimeout.TotalSeconds:0}s.")));
         }
 
         string? idempotencyKey = null;
