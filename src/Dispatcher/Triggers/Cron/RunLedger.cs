@@ -39,9 +39,6 @@ public sealed partial class RunLedger(IRunStatusSource runs, IOptions<CronTrigge
         }
     }
 
-    /// <summary>Forgets an event (deleted).</summary>
-    public void Forget(string @namespace, string name) => _launched.TryRemove((@namespace, name), out _);
-
     /// <summary>The event's runs that are Pending, Running or Suspended, other than <paramref name="exceptRunId"/>.</summary>
     public async Task<ActiveRuns> GetActiveAsync(string @namespace, string name, IEnumerable<string> alsoCheck, string exceptRunId, CancellationToken cancellationToken)
     {
