@@ -12,7 +12,7 @@ public sealed record ConcurrencyVerdict(bool Proceed, IReadOnlyList<string> Bloc
 }
 
 /// <summary>
-/// Applies <c>spec.concurrencyPolicy</c> before a cron or flow-output fire. Allow: always go. Forbid: skip while
+/// Applies <c>spec.concurrencyPolicy</c> before a webhook, cron or flow-output fire. Allow: always go. Forbid: skip while
 /// another run of the event is Pending, Running or Suspended (or its state cannot be read). Replace: end those
 /// runs, then go. The run being fired is never counted against itself, so a repeated tick or a redelivered
 /// completion reaches the launcher and ends as "already exists", not as a skip.
