@@ -49,6 +49,7 @@ public sealed class ArkEventValidatorTests
         { "input output in a webhook event", WithInput(Samples.Webhook(), "prev", "{{ .trigger.output }}"), ["spec.targets[0].input[prev]: Invalid value: \"{{ .trigger.output }}\": .trigger.output is only available when type is \"flow-output\"; for \"webhook\" it would always be empty"] },
         { "input key invalid", WithInput(Samples.Webhook(), "my key", "x"), ["spec.targets[0].input[my key]: Invalid value: \"my key\": an input key must start with a letter or '_' and contain only letters, digits, '_' or '-'"] },
         { "input value null", WithInput(Samples.Webhook(), "a", null!), ["spec.targets[0].input[a]: Required value: use \"\" for an empty value"] },
+        { "input with too many keys", Samples.Webhook().With(e => e.Spec.Targets![0].Input = Enumerable.Range(0, 65).ToDictionary(i => $"k{i}", _ => "x")), ["spec.targets[0].input: Too many: 65: must have at most 64 items"] },
         { "input value too long", WithInput(Samples.Webhook(), "big", new string('x', 5000)), ["spec.targets[0].input[big]: Too long: may not be more than 4096 bytes"] },
         { "input templates of each type", WithInput(Samples.FlowOutput("up"), "summary", "{{ .trigger.name }}@{{ .trigger.namespace }} {{ .trigger.firedAt }}: {{ .trigger.output.text }}"), [] },
         { "concurrency policy unknown", Samples.Webhook().With(e => e.Spec.ConcurrencyPolicy = "Queue"), ["spec.concurrencyPolicy: Unsupported value: \"Queue\": supported values: \"Allow\", \"Forbid\", \"Replace\""] },

@@ -36,4 +36,11 @@ public sealed class FieldProblemTests
         Assert.Equal("ArkEvent.arkonis.dev \"x\" is invalid: spec.source: Required value", one.ToInvalidMessage("x"));
         Assert.Equal("ArkEvent.arkonis.dev \"x\" is invalid: [spec.source: Required value, spec.targets: Too many: 51: must have at most 50 items]", two.ToInvalidMessage("x"));
     }
+
+    [Fact]
+    public void With_no_problems_the_message_has_no_list()
+    {
+        // apimachinery's NewInvalid appends ": <aggregate>" only when there are errors.
+        Assert.Equal("ArkEvent.arkonis.dev \"x\" is invalid", new ValidationResult([], []).ToInvalidMessage("x"));
+    }
 }

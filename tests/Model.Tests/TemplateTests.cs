@@ -30,6 +30,8 @@ public sealed class TemplateTests
     [InlineData("[{{ .trigger.body.nothing }}]", "[]")]
     [InlineData("{{ .trigger.name }}/{{ .trigger.namespace }} at {{ .trigger.firedAt }}", "hook/ai-team at 2026-03-01T08:00:00Z")]
     [InlineData("a  {{- .trigger.name -}}  b", "ahookb")]
+    [InlineData("a\n{{-\n.trigger.name\n-}}\nb", "ahookb")]
+    [InlineData("a {{-\t.trigger.name\t-}} b", "ahookb")]
     [InlineData("no actions at all", "no actions at all")]
     public void Renders_values(string text, string expected)
     {

@@ -55,9 +55,8 @@ internal sealed class FlowCycleCheck(
             return new CycleCheckOutcome(null, "could not check for flow-output cycles: " + ex.Message);
         }
 
-        // On UPDATE the stored copy of this very event is in the list; the candidate replaces it.
-        var others = events.Where(e => !string.Equals(e.Metadata?.Name, candidate.Metadata.Name, StringComparison.Ordinal));
-        var problem = ArkEventValidator.CheckCycle(candidate, others);
+        // On UPDATE the stored copy of this very event is in the list; FindCycle ignores it (the candidate replaces it).
+        var problem = ArkEventValidator.CheckCycle(candidate, events);
         metrics.RecordCycleCheck(problem is null ? "clear" : "loop");
         return new CycleCheckOutcome(problem, null);
     }

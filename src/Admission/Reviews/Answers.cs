@@ -5,8 +5,12 @@ namespace Arkonis.Admission.Reviews;
 /// <summary>Answers and request facts both webhooks share.</summary>
 internal static class Answers
 {
-    /// <summary>kube-apiserver advises warnings of at most 120 characters; longer ones get cut with an ellipsis.</summary>
-    public const int MaxWarningLength = 120;
+    /// <summary>
+    /// kube-apiserver passes a warning through whole up to 256 characters (its per-warning truncation unit); 120 is
+    /// only its advice to authors. Cutting at 120 would drop the end of the model's own advice (the daylight-saving
+    /// warning runs to ~150), so only text that the apiserver could cut anyway is shortened here, with an ellipsis.
+    /// </summary>
+    public const int MaxWarningLength = 256;
 
     public static bool IsArkEvent(AdmissionRequest request) =>
         request.Kind is { Group: ArkEvent.Group, Kind: ArkEvent.KindName };

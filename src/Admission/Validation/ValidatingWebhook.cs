@@ -33,23 +33,24 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time
         if (read.Event is not { } ev)
         {
             Log.UnreadableObject(logger, request.Operation!, read.Error!);
-            return Deny(request, name, [new StatusCause("FieldValueInvalid", "Invalid value: " + read.Error, read.ErrorField!)], null);
+            return Deny(request, name, [new FieldProblem(read.ErrorField!, ProblemKind.Invalid, "Invalid value: " + read.Error, "FieldValueInvalid")], null);
         }
 
         // On UPDATE the stored object lets the model judge transitions; an unreadable old object is simply not used.
         var previous = request.Operation == "UPDATE" && request.OldObject is { ValueKind: JsonValueKind.Object } old ? ArkEventReader.Read(old).Event : null;
         var result = ArkEventValidator.Validate(ev, new ValidationContext(previous, time));
-        var causes = result.Problems.Select(p => new StatusCause(p.Reason, p.Message, p.Field)).ToList();
+        var problems = result.Problems.ToList();
         var warnings = result.Warnings.ToList();
 
         // A loop is only meaningful between well-formed events (and a self-loop is already a target problem):
-        // the API server is asked only when source and targets are sound.
-        var outcome = result.Problems.Any(p => p.Field.StartsWith("spec.source", StringComparison.Ordinal) || p.Field.StartsWith("spec.targets", StringComparison.Ordinal))
+        // the API server is asked only when the source and the target pipelines are sound. A bad input template
+        // does not change the loop, so it is reported together with it.
+        var outcome = result.Problems.Any(ObscuresLoops)
             ? CycleCheckOutcome.None
             : await cycles.CheckAsync(ev, Answers.NamespaceOf(request, ev), cancellationToken);
         if (outcome.Problem is { } loop)
         {
-            causes.Add(new StatusCause(loop.Reason, loop.Message, loop.Field));
+            problems.Add(loop);
         }
 
         if (outcome.Warning is { } warning)
@@ -57,21 +58,25 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time
             warnings.Add(warning);
         }
 
-        if (causes.Count > 0)
+        if (problems.Count > 0)
         {
-            Log.Denied(logger, request.Operation!, causes.Count);
-            return Deny(request, name, causes, warnings);
+            Log.Denied(logger, request.Operation!, problems.Count);
+            return Deny(request, name, problems, warnings);
         }
 
         Log.Allowed(logger, request.Operation!, 0);
         return Answers.Allow(request, warnings);
     }
 
-    private static AdmissionResponse Deny(AdmissionRequest request, string name, IReadOnlyList<StatusCause> causes, IEnumerable<string>? warnings) => new()
+    private static bool ObscuresLoops(FieldProblem problem) =>
+        problem.Field.StartsWith("spec.source", StringComparison.Ordinal)
+        || (problem.Field.StartsWith("spec.targets", StringComparison.Ordinal) && !problem.Field.Contains(".input", StringComparison.Ordinal));
+
+    private static AdmissionResponse Deny(AdmissionRequest request, string name, IReadOnlyList<FieldProblem> problems, IEnumerable<string>? warnings) => new()
     {
         Uid = request.Uid!,
         Allowed = false,
-        Status = InvalidStatus.Create(name, causes),
+        Status = InvalidStatus.Create(name, problems),
         Warnings = Answers.Warnings(warnings),
     };
 }

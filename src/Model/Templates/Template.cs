@@ -52,8 +52,9 @@ public sealed class Template
 
             literal.Append(text, pos, open - pos);
             var inner = text[(open + 2)..close];
-            var trimLeft = inner.StartsWith("- ", StringComparison.Ordinal) || inner == "-";
-            var trimRight = inner.EndsWith(" -", StringComparison.Ordinal);
+            // As in Go, a trim marker is "-" next to any of space, tab, CR or LF ("{{-\n" trims too).
+            var trimLeft = inner == "-" || (inner.Length > 1 && inner[0] == '-' && IsSpace(inner[1]));
+            var trimRight = inner.Length > 1 && inner[^1] == '-' && IsSpace(inner[^2]);
             if (trimLeft)
             {
                 TrimEnd(literal);
@@ -127,6 +128,8 @@ public sealed class Template
             literal.Clear();
         }
     }
+
+    private static bool IsSpace(char c) => c is ' ' or '\t' or '\r' or '\n';
 
     private static void TrimEnd(StringBuilder sb)
     {

@@ -12,6 +12,9 @@ public static class ArkEventValidator
     /// <summary>The most targets one event may fire.</summary>
     public const int MaxTargets = 50;
 
+    /// <summary>The most <c>input</c> entries one target may have (the CRD's <c>maxProperties</c>).</summary>
+    public const int MaxInputKeys = 64;
+
     /// <summary>Validates a new object (as on CREATE).</summary>
     public static ValidationResult Validate(ArkEvent arkEvent) => Validate(arkEvent, ValidationContext.ForCreate);
 

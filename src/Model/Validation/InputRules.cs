@@ -1,14 +1,15 @@
+using System.Text.RegularExpressions;
 using Arkonis.Model.Resources;
 using Arkonis.Model.Templates;
 
 namespace Arkonis.Model.Validation;
 
 /// <summary>
-/// <c>spec.targets[i].input</c>: keys a flow step can read as <c>.pipeline.input.&lt;key&gt;</c>, values that parse as
+/// <c>spec.targets[i].input</c>: at most <see cref="ArkEventValidator.MaxInputKeys"/> entries (as the CRD), keys a flow step can read as <c>.pipeline.input.&lt;key&gt;</c>, values that parse as
 /// templates and only read variables the source type provides. Reading <c>.trigger.body</c> outside a webhook event or
 /// <c>.trigger.output</c> outside a flow-output event is Invalid, not a warning: it could only ever render empty.
 /// </summary>
-internal static class InputRules
+internal static partial class InputRules
 {
     /// <summary>The longest template value.</summary>
     public const int MaxValueLength = 4096;
@@ -23,6 +24,11 @@ internal static class InputRules
             return;
         }
 
+        if (input.Count > ArkEventValidator.MaxInputKeys)
+        {
+            list.Add(FieldProblem.TooMany(path, input.Count, ArkEventValidator.MaxInputKeys));
+        }
+
         foreach (var (key, value) in input.OrderBy(static kv => kv.Key, StringComparer.Ordinal))
         {
             var field = $"{path}[{key}]";
@@ -30,7 +36,7 @@ internal static class InputRules
             {
                 list.Add(FieldProblem.Invalid(field, key, $"must be no more than {MaxKeyLength} characters"));
             }
-            else if (!TargetRules.InputKey().IsMatch(key))
+            else if (!InputKey().IsMatch(key))
             {
                 list.Add(FieldProblem.Invalid(field, key,
                     "an input key must start with a letter or '_' and contain only letters, digits, '_' or '-'"));
@@ -75,4 +81,7 @@ internal static class InputRules
             }
         }
     }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex InputKey();
 }

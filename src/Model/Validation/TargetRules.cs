@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Arkonis.Model.Resources;
 
 namespace Arkonis.Model.Validation;
@@ -7,7 +6,7 @@ namespace Arkonis.Model.Validation;
 /// <c>spec.targets</c>: 1..50, unique by pipeline, each pipeline a DNS-1123 label (it becomes the
 /// <c>arkonis.dev/pipeline</c> label value), never the event's own source flow, and input templates that parse.
 /// </summary>
-internal static partial class TargetRules
+internal static class TargetRules
 {
     private const string Path = "spec.targets";
 
@@ -64,7 +63,4 @@ internal static partial class TargetRules
                 $"targets the event's own source flow \"{pipeline}\": every run would fire the event again (endless loop)"));
         }
     }
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]*$", RegexOptions.CultureInvariant)]
-    internal static partial Regex InputKey();
 }

@@ -10,12 +10,17 @@ public sealed record ValidationResult(IReadOnlyList<FieldProblem> Problems, IRea
 
     /// <summary>
     /// The message Kubernetes' <c>NewInvalid</c> would build: <c>ArkEvent.arkonis.dev "x" is invalid: &lt;problem&gt;</c>
-    /// for one problem, <c>[p1, p2]</c> for several (duplicates dropped, order kept).
+    /// for one problem, <c>[p1, p2]</c> for several (duplicates dropped, order kept), no list at all for none.
     /// </summary>
     public string ToInvalidMessage(string name)
     {
+        var head = $"{Resources.ArkEvent.KindName}.{Resources.ArkEvent.Group} \"{name}\" is invalid";
         var distinct = Problems.Select(static p => p.ToString()).Distinct(StringComparer.Ordinal).ToArray();
-        var body = distinct.Length == 1 ? distinct[0] : "[" + string.Join(", ", distinct) + "]";
-        return $"{Resources.ArkEvent.KindName}.{Resources.ArkEvent.Group} \"{name}\" is invalid: {body}";
+        return distinct.Length switch
+        {
+            0 => head,
+            1 => head + ": " + distinct[0],
+            _ => head + ": [" + string.Join(", ", distinct) + "]",
+        };
     }
 }

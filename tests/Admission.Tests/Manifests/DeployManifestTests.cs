@@ -6,6 +6,7 @@ using Arkonis.Admission.Hosting;
 using Arkonis.Admission.Reviews;
 using Arkonis.Admission.Tests.Support;
 using Arkonis.Model.Resources;
+using Arkonis.Model.Validation;
 using k8s.Models;
 
 namespace Arkonis.Admission.Tests.Manifests;
@@ -165,7 +166,8 @@ public sealed class DeployManifestTests
         Assert.Equal("map", targets["x-kubernetes-list-type"]!.GetValue<string>());
         Assert.Equal(["pipeline"], Strings(targets["x-kubernetes-list-map-keys"]));
         Assert.Equal(1, targets["minItems"]!.GetValue<long>());
-        Assert.Equal(50, targets["maxItems"]!.GetValue<long>());
+        Assert.Equal(ArkEventValidator.MaxTargets, targets["maxItems"]!.GetValue<long>());
+        Assert.Equal(ArkEventValidator.MaxInputKeys, SchemaAt("spec.targets[]")["properties"]!["input"]!["maxProperties"]!.GetValue<long>());
         var rules = SchemaAt("spec.source")["x-kubernetes-validations"]!.AsArray();
         Assert.All(rules, r =>
         {

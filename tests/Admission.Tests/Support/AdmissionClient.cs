@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Arkonis.Admission.Reviews;
 using Microsoft.AspNetCore.JsonPatch.SystemTextJson;
 
 namespace Arkonis.Admission.Tests.Support;
@@ -46,7 +47,7 @@ public sealed class AdmissionClient(HttpClient http)
 
         foreach (var warning in body["warnings"]?.AsArray() ?? [])
         {
-            Assert.InRange(warning!.GetValue<string>().Length, 1, 120);
+            Assert.InRange(warning!.GetValue<string>().Length, 1, Answers.MaxWarningLength);
         }
 
         return body;

@@ -47,6 +47,20 @@ public sealed class CycleCheckTests : IDisposable
         Assert.Contains("arkevent_admission_cycle_checks_total{outcome=\"loop\"} 1\n", await Metrics(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_bad_input_template_is_reported_together_with_the_loop()
+    {
+        _app.Lister.ListAsync("ai-team", Arg.Any<CancellationToken>()).Returns([Stored(FlowOutput("a", "x", "y"))]);
+        var candidate = FlowOutput("b", "y", "x");
+        candidate["spec"]!["targets"]![0]!["input"] = new JsonObject { ["who"] = "{{ .trigger.user }}" };
+
+        var response = await _client.ValidateAsync(ApiServer.Review("CREATE", candidate));
+
+        Assert.False(response["allowed"]!.GetValue<bool>());
+        var fields = response["status"]!["details"]!["causes"]!.AsArray().Select(c => c!["field"]!.GetValue<string>());
+        Assert.Equal(["spec.targets[0].input[who]", "spec.source.flow"], fields);
+    }
+
     private Task<string> Metrics() => _app.CreateClient().GetStringAsync("/metrics");
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Arkonis.Admission.Reviews;
 using Arkonis.Admission.Tests.Support;
+using Arkonis.Model.Validation;
 
 namespace Arkonis.Admission.Tests.Webhooks;
 
@@ -23,10 +24,10 @@ public sealed class KubectlRenderingTests
     [Fact]
     public void New_invalid_message_dedupes_and_drops_brackets_for_one_distinct_error()
     {
-        var same = new StatusCause("FieldValueRequired", "Required value", "spec.source");
+        var same = FieldProblem.Required("spec.source");
         Assert.Equal("ArkEvent.arkonis.dev \"x\" is invalid: spec.source: Required value", InvalidStatus.Create("x", [same, same]).Message);
 
-        var other = new StatusCause("FieldValueInvalid", "Invalid value: 1", "spec.targets");
+        var other = FieldProblem.Invalid("spec.targets", 1, string.Empty);
         var status = InvalidStatus.Create("x", [same, other, same]);
         Assert.Equal("ArkEvent.arkonis.dev \"x\" is invalid: [spec.source: Required value, spec.targets: Invalid value: 1]", status.Message);
         Assert.Equal(3, status.Details!.Causes.Count);
