@@ -209,6 +209,11 @@ public static class TriggerApi
         {
             return Reject(http, services, @namespace, name, denied);
         }
+        if (!RunIds.IsValid(runId))
+        {
+            // Not an id this dispatcher makes: no need to ask the sidecar about it.
+            return Reject(http, services, @namespace, name, TriggerProblems.Problem(http, TriggerProblem.RunNotFound));
+        }
         RunResult? run;
         try
         {

@@ -61,6 +61,17 @@ public sealed class DegradedDispatcherTests(DegradedDispatcherFixture app) : ICl
     }
 
     [Fact]
+    public async Task A_run_id_the_dispatcher_never_makes_is_404_without_asking_the_sidecar()
+    {
+        using var request = DispatcherFixture.Authorized(HttpMethod.Get, "/triggers/default/hello/runs/" + Uri.EscapeDataString("not a run id!"));
+        using var response = await app.Public.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal("https://arkonis.dev/problems/run-not-found", (string)problem!["type"]!);
+    }
+
+    [Fact]
     public async Task Requests_over_the_per_trigger_rate_get_429_with_Retry_After()
     {
         var statuses = new List<HttpStatusCode>();
