@@ -82,8 +82,9 @@ public sealed class YamlDirectoryCatalogSource(
             logger.CatalogLoaded(
                 directory, scan.Entries.Count(e => e.Entry.IsValid), scan.Entries.Count(e => !e.Entry.IsValid), scan.Unreadable.Count);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
+            // Not only I/O: whatever one odd file triggers must not fault this loop, which would stop the host.
             logger.CatalogReloadFailed(e);
         }
         finally

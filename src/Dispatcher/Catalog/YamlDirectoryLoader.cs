@@ -38,6 +38,8 @@ public static class YamlDirectoryLoader
             }
             foreach (var arkEvent in events)
             {
+                // An empty "metadata:" deserializes as null; it then reads as an event without a name.
+                arkEvent.Metadata ??= new();
                 if (string.IsNullOrEmpty(arkEvent.Metadata.NamespaceProperty))
                 {
                     arkEvent.Metadata.NamespaceProperty = defaultNamespace;

@@ -9,8 +9,8 @@ namespace Arkonis.Dispatcher.Flows;
 
 /// <summary>
 /// Routes a completion to the run waiting for it: the correlation id names the run, the run's workflow gets an
-/// external event named after the correlation id. Unknown ids, finished runs and redeliveries are acknowledged
-/// and change nothing.
+/// external event named after the correlation id (also while the run is suspended: it is kept until the run resumes).
+/// Unknown ids, finished runs and redeliveries are acknowledged and change nothing.
 /// </summary>
 public sealed class RunCompletionRouter(
     DaprWorkflowClient workflows,
@@ -28,7 +28,8 @@ public sealed class RunCompletionRouter(
         var deadline = options.Value.SidecarTimeout;
         var state = await SidecarUnavailableException.GuardAsync(
             "GetWorkflowState", deadline, ct => workflows.GetWorkflowStateAsync(runId, false, ct), cancellationToken);
-        if (state is not { Exists: true, IsWorkflowRunning: true } && state?.RuntimeStatus is not WorkflowRuntimeStatus.Pending)
+        // A suspended run keeps the event until it resumes; dropping it would leave the target waiting for its deadline.
+        if (state is not { Exists: true, RuntimeStatus: WorkflowRuntimeStatus.Running or WorkflowRuntimeStatus.Pending or WorkflowRuntimeStatus.Suspended })
         {
             logger.CompletionNoWaitingRun(runId);
             return;

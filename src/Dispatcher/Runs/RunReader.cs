@@ -79,6 +79,11 @@ public sealed class RunReader(
         {
             return null;
         }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            // The caller hung up: a cancellation, not a server error.
+            throw new OperationCanceledException("The sync wait was cancelled.", e, cancellationToken);
+        }
         catch (RpcException e) when (SidecarUnavailableException.IsUnavailable(e) && !cancellationToken.IsCancellationRequested)
         {
             throw new SidecarUnavailableException("WaitForInstanceCompletion", e);

@@ -45,6 +45,22 @@ public sealed class YamlDirectoryCatalogTests : IDisposable
         Assert.Equal(ConcurrencyPolicies.Allow, entry.Event.Spec.ConcurrencyPolicy);
     }
 
+    [Theory]
+    [InlineData("spec:\n")]
+    [InlineData("spec:\n  source:\n  targets:\n    -\n")]
+    [InlineData("spec: { source: { type: webhook }, targets: [ { pipeline: echo, input: } ] }\n")]
+    [InlineData("metadata:\n")]
+    public void A_file_with_empty_parts_never_throws(string rest)
+    {
+        var yaml = "apiVersion: arkonis.dev/v1alpha1\nkind: ArkEvent\n" +
+            (rest.StartsWith("metadata", StringComparison.Ordinal) ? rest : "metadata: { name: empty }\n" + rest);
+        File.WriteAllText(Path.Combine(_directory, "empty.yaml"), yaml);
+
+        var scan = YamlDirectoryLoader.Load(_directory, "default");
+
+        Assert.Equal(1, scan.Entries.Count + scan.Unreadable.Count);
+    }
+
     [Fact]
     public void An_unreadable_file_is_reported_and_skipped_and_an_invalid_event_is_kept_with_its_problems()
     {

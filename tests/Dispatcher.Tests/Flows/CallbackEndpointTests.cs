@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Tests.Harness;
+using Dapr.Workflow;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Arkonis.Dispatcher.Tests.Flows;
 
@@ -60,6 +62,51 @@ public sealed class CallbackEndpointTests(DispatcherFixture app) : IClassFixture
         var state = await after.Content.ReadFromJsonAsync<JsonObject>();
         Assert.Equal("Succeeded", (string)state!["status"]!);
         Assert.Equal(1, (int)state["output"]!["echo"]!["v"]!);
+    }
+
+    [Fact]
+    public async Task A_completion_for_a_suspended_run_is_kept_for_it_and_counts_once_it_resumes()
+    {
+        // The flow takes a minute, so the only completion is the one delivered below, while the run is suspended.
+        using var fire = DispatcherFixture.Authorized(HttpMethod.Post, "/triggers/default/hello/fire", """{"_delayMs":60000}""");
+        using var accepted = await app.Public.SendAsync(fire);
+        var run = await accepted.Content.ReadFromJsonAsync<JsonObject>();
+        var runId = (string)run!["runId"]!;
+        var statusUrl = (string)run["statusUrl"]!;
+        var workflows = app.Services.GetRequiredService<DaprWorkflowClient>();
+        async Task<JsonObject?> ReadRunAsync()
+        {
+            using var read = DispatcherFixture.Authorized(HttpMethod.Get, statusUrl);
+            using var answer = await app.Public.SendAsync(read);
+            return await answer.Content.ReadFromJsonAsync<JsonObject>();
+        }
+        await DispatcherFixture.EventuallyAsync(
+            ReadRunAsync,
+            state => (string?)state!["targets"]![0]!["status"] == "Running",
+            TimeSpan.FromSeconds(20),
+            "the flow to start");
+        await workflows.SuspendWorkflowAsync(runId, "test");
+        await DispatcherFixture.EventuallyAsync(
+            () => workflows.GetWorkflowStateAsync(runId, false),
+            state => state?.RuntimeStatus == WorkflowRuntimeStatus.Suspended,
+            TimeSpan.FromSeconds(20),
+            "the run to be suspended");
+
+        var delivery = await app.Sidecar.PubSub.DeliverOnceAsync("arkevent-pubsub", "flow-completed", new JsonObject
+        {
+            ["namespace"] = "default", ["flow"] = "echo", ["runId"] = "echo-suspended", ["phase"] = "Succeeded",
+            ["output"] = new JsonObject { ["while"] = "suspended" }, ["completedAt"] = DateTimeOffset.UtcNow, ["correlationId"] = runId + ".echo",
+        });
+        Assert.Equal((200, "SUCCESS"), (delivery.HttpStatus, delivery.Reply));
+        await workflows.ResumeWorkflowAsync(runId, "test");
+
+        var done = await DispatcherFixture.EventuallyAsync(
+            ReadRunAsync,
+            state => (string?)state!["status"] != "Running",
+            TimeSpan.FromSeconds(20),
+            "the resumed run to end");
+        Assert.Equal("Succeeded", (string)done!["status"]!);
+        Assert.Equal("suspended", (string)done["output"]!["while"]!);
     }
 }
 

@@ -11,7 +11,7 @@ public sealed record ActiveRuns(IReadOnlyList<string> RunIds, bool Uncertain)
 }
 
 /// <summary>
-/// Remembers the runs each event launched (cron and flow-output alike) and asks the run engine which of them are
+/// Remembers the runs each event launched (webhook, cron and flow-output alike) and asks the run engine which of them are
 /// still going. Memory is per replica and bounded per event; cron adds the previous occurrence's derived run id,
 /// so a run started by another replica or before a restart is seen too.
 /// </summary>
@@ -38,9 +38,6 @@ public sealed partial class RunLedger(IRunStatusSource runs, IOptions<CronTrigge
             list.Add(runId);
         }
     }
-
-    /// <summary>Forgets an event (deleted).</summary>
-    public void Forget(string @namespace, string name) => _launched.TryRemove((@namespace, name), out _);
 
     /// <summary>The event's runs that are Pending, Running or Suspended, other than <paramref name="exceptRunId"/>.</summary>
     public async Task<ActiveRuns> GetActiveAsync(string @namespace, string name, IEnumerable<string> alsoCheck, string exceptRunId, CancellationToken cancellationToken)

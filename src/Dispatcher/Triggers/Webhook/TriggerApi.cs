@@ -80,18 +80,6 @@ public static class TriggerApi
             return Reject(http, services, @namespace, name, denied);
         }
 
-        if (mode is not ("" or "async" or "sync"))
-        {
-            return Reject(http, services, @namespace, name, TriggerProblems.Problem(http, TriggerProblem.BadMode));
-        }
-        var timeout = options.DefaultSyncTimeout;
-        if (http.Request.Query.TryGetValue("timeout", out var timeoutText) &&
-            (!RequestTimeout.TryParse(timeoutText.ToString(), out timeout) || timeout > options.MaxSyncTimeout))
-        {
-            return Reject(http, services, @namespace, name, TriggerProblems.Problem(
-                http, TriggerProblem.BadTimeout, string.Create(CultureInfo.InvariantCulture, $"The largest allowed timeout is {options.MaxSyncTimeout.TotalSeconds:0}s.")));
-        }
-
         var arkEvent = entry!.Event;
         if (!entry.IsValid)
         {
@@ -105,6 +93,18 @@ public static class TriggerApi
         if (arkEvent.Spec.Suspend == true)
         {
             return Reject(http, services, @namespace, name, TriggerProblems.Problem(http, TriggerProblem.Suspended));
+        }
+
+        if (mode is not ("" or "async" or "sync"))
+        {
+            return Reject(http, services, @namespace, name, TriggerProblems.Problem(http, TriggerProblem.BadMode));
+        }
+        var timeout = options.DefaultSyncTimeout;
+        if (http.Request.Query.TryGetValue("timeout", out var timeoutText) &&
+            (!RequestTimeout.TryParse(timeoutText.ToString(), out timeout) || timeout > options.MaxSyncTimeout))
+        {
+            return Reject(http, services, @namespace, name, TriggerProblems.Problem(
+                http, TriggerProblem.BadTimeout, string.Create(CultureInfo.InvariantCulture, $"The largest allowed timeout is {options.MaxSyncTimeout.TotalSeconds:0}s.")));
         }
 
         string? idempotencyKey = null;
@@ -135,6 +135,11 @@ public static class TriggerApi
             // concurrencyPolicy (shared with cron and flow-output): Forbid answers 409 while a run goes on,
             // Replace ends the running ones first. A repeated Idempotency-Key is never blocked by its own run.
             var verdict = await services.Concurrency.AdmitAsync(arkEvent, runId, [], cancellationToken);
+            if (verdict is { Proceed: false, Unknown: true })
+            {
+                // The earlier runs' states could not be read: the sidecar is the problem, not a run still going.
+                return Unavailable(http, services, @namespace, name, new SidecarUnavailableException("GetWorkflowState"));
+            }
             if (!verdict.Proceed)
             {
                 services.Activity.Skipped(arkEvent, TriggerSkipReasons.Forbid, fire.Trigger.FiredAt);
@@ -203,6 +208,11 @@ public static class TriggerApi
         if (denied is not null)
         {
             return Reject(http, services, @namespace, name, denied);
+        }
+        if (!RunIds.IsValid(runId))
+        {
+            // Not an id this dispatcher makes: no need to ask the sidecar about it.
+            return Reject(http, services, @namespace, name, TriggerProblems.Problem(http, TriggerProblem.RunNotFound));
         }
         RunResult? run;
         try

@@ -53,10 +53,6 @@ public static class TriggerProblems
         [TriggerProblem.SyncTimeout] = (504, "sync-timeout", "The run did not finish within the timeout; it goes on and can be read at statusUrl."),
     };
 
-    public static int StatusOf(TriggerProblem problem) => Map[problem].Status;
-
-    public static string TypeOf(TriggerProblem problem) => TypeBase + Map[problem].Slug;
-
     /// <summary>Builds the problem result and sets the headers the status needs (WWW-Authenticate, Retry-After).</summary>
     public static ProblemHttpResult Problem(
         HttpContext context,

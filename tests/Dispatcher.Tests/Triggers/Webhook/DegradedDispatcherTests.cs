@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Tests.Harness;
+using Arkonis.Dispatcher.Triggers.Cron;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Arkonis.Dispatcher.Tests.Triggers.Webhook;
 
@@ -16,6 +18,7 @@ public sealed class DegradedDispatcherFixture : DispatcherFixture
         ["TriggerApi:RatePerSecond"] = "1",
         ["TriggerApi:RateBurst"] = "2",
         ["TriggerApi:SidecarTimeout"] = "00:00:01",
+        ["Triggers:Cron:CallTimeout"] = "00:00:01",
         ["APP_API_TOKEN"] = AppApiToken,
     };
 
@@ -37,6 +40,35 @@ public sealed class DegradedDispatcherTests(DegradedDispatcherFixture app) : ICl
         var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
         Assert.Equal("https://arkonis.dev/problems/dispatcher-unavailable", (string)problem!["type"]!);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task With_the_sidecar_down_a_Forbid_trigger_with_a_run_on_record_gets_503_not_409()
+    {
+        // A run launched before the sidecar went away: its state cannot be read now, which says nothing about
+        // whether it still goes on. That is "unavailable", not "a run is still going".
+        app.Services.GetRequiredService<RunLedger>().Record("default", "exclusive", "default.exclusive.earlier");
+        var watch = Stopwatch.StartNew();
+        using var request = DispatcherFixture.Authorized(HttpMethod.Post, "/triggers/default/exclusive/fire", "{}");
+        using var response = await app.Public.SendAsync(request);
+        watch.Stop();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal("https://arkonis.dev/problems/dispatcher-unavailable", (string)problem!["type"]!);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_run_id_the_dispatcher_never_makes_is_404_without_asking_the_sidecar()
+    {
+        using var request = DispatcherFixture.Authorized(HttpMethod.Get, "/triggers/default/hello/runs/" + Uri.EscapeDataString("not a run id!"));
+        using var response = await app.Public.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal("https://arkonis.dev/problems/run-not-found", (string)problem!["type"]!);
     }
 
     [Fact]

@@ -79,6 +79,15 @@ public sealed class TriggerErrorTests(DispatcherFixture app) : IClassFixture<Dis
     }
 
     [Theory]
+    [InlineData("nightly", "?mode=bad", "not-a-webhook-trigger")]
+    [InlineData("paused", "?timeout=forever", "trigger-suspended")]
+    public async Task The_trigger_state_is_checked_before_the_request_itself(string name, string query, string type)
+    {
+        using var request = DispatcherFixture.Authorized(HttpMethod.Post, $"/triggers/default/{name}/fire{query}", "{}");
+        await ExpectProblemAsync(request, HttpStatusCode.Conflict, type);
+    }
+
+    [Theory]
     [InlineData("{\"topic\": ", "invalid-json")]
     [InlineData("[1,2,3]", "body-not-object")]
     [InlineData("\"text\"", "body-not-object")]
