@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Activity;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Diagnostics;
@@ -10,7 +7,6 @@ using Arkonis.Dispatcher.Runs;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Model.Resources;
 using Arkonis.Model.Runs;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -117,7 +113,7 @@ public static class TriggerApi
             }
         }
 
-        var (body, bodyProblem) = await ReadBodyAsync(http.Request, options.MaxBodyBytes, cancellationToken);
+        var (body, bodyProblem) = await FireBody.ReadAsync(http.Request, options.MaxBodyBytes, cancellationToken);
         if (bodyProblem is { } problem)
         {
             return Reject(http, services, @namespace, name, TriggerProblems.Problem(http, problem));
@@ -279,56 +275,6 @@ public static class TriggerApi
         var token = value[scheme.Length..].Trim();
         return token.Length is > 0 and <= 4096 ? token : null;
     }
-
-    private static async Task<(JsonObject? Body, TriggerProblem? Problem)> ReadBodyAsync(
-        HttpRequest request, long maxBytes, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > maxBytes)
-        {
-            return (null, TriggerProblem.BodyTooLarge);
-        }
-        if (request.ContentLength == 0 || request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
-        {
-            return (null, null);
-        }
-        if (!string.IsNullOrEmpty(request.ContentType) && !IsJson(request.ContentType))
-        {
-            return (null, TriggerProblem.UnsupportedMediaType);
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                return (null, TriggerProblem.BodyTooLarge);
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        if (buffer.Length == 0)
-        {
-            return (null, null);
-        }
-        if (string.IsNullOrEmpty(request.ContentType))
-        {
-            return (null, TriggerProblem.UnsupportedMediaType);
-        }
-        try
-        {
-            var node = JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
-            return node is JsonObject body ? (body, null) : (null, TriggerProblem.BodyNotObject);
-        }
-        catch (JsonException)
-        {
-            return (null, TriggerProblem.BadJson);
-        }
-    }
-
-    private static bool IsJson(string contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var parsed) && parsed.MediaType is { } type &&
-        (type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
 
     private static bool IsValidIdempotencyKey(string key) =>
         key.Length is > 0 and <= 255 && key.All(c => c is >= ' ' and <= '~');
