@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Triggers.Concurrency;
 using Arkonis.Dispatcher.Activity;
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Model.Resources;

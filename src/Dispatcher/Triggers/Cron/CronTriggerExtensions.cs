@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Triggers.Concurrency;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Triggers.Concurrency;
 using System.Globalization;
 using Arkonis.Dispatcher.Activity;
 using Arkonis.Dispatcher.Catalog;

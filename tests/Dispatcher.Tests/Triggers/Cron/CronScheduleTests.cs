@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Triggers.Concurrency;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Model.Runs;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Triggers.Concurrency;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Arkonis.Dispatcher.Activity;

@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Triggers.Concurrency;
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Catalog;

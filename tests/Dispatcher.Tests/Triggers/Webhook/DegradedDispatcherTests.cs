@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Triggers.Concurrency;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;

@@ -1,8 +1,9 @@
+using Arkonis.Dispatcher.Triggers.Cron;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Arkonis.Dispatcher.Triggers.Cron;
+namespace Arkonis.Dispatcher.Triggers.Concurrency;
 
 /// <summary>Which runs of an event may still be going, with a verdict that says whether every state could be read.</summary>
 public sealed record ActiveRuns(IReadOnlyList<string> RunIds, bool Uncertain)

@@ -1,6 +1,6 @@
 using Arkonis.Model.Resources;
 
-namespace Arkonis.Dispatcher.Triggers.Cron;
+namespace Arkonis.Dispatcher.Triggers.Concurrency;
 
 /// <summary>
 /// The gate's answer: go ahead (after ending the runs it replaced), or skip. <paramref name="Unknown"/>: skipped only

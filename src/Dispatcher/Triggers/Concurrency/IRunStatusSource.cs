@@ -1,4 +1,4 @@
-namespace Arkonis.Dispatcher.Triggers.Cron;
+namespace Arkonis.Dispatcher.Triggers.Concurrency;
 
 /// <summary>Where a run stands, as far as concurrency policies care.</summary>
 public enum RunStatus

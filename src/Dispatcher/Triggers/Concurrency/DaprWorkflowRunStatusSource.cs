@@ -1,6 +1,6 @@
 using Dapr.Workflow;
 
-namespace Arkonis.Dispatcher.Triggers.Cron;
+namespace Arkonis.Dispatcher.Triggers.Concurrency;
 
 /// <summary>Run state from Dapr Workflow: one workflow instance per run, instance id = run id.</summary>
 public sealed class DaprWorkflowRunStatusSource(DaprWorkflowClient client) : IRunStatusSource
