@@ -1,4 +1,5 @@
 using Arkonis.Dispatcher.Catalog;
+using Arkonis.Dispatcher.Tests.Harness;
 using Arkonis.Model.Resources;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -96,28 +97,18 @@ public sealed class YamlDirectoryCatalogTests : IDisposable
             Assert.NotNull(catalog.Find("default", "ok"));
 
             File.WriteAllText(Path.Combine(_directory, "ok2.yaml"), Valid.Replace("name: ok", "name: ok2"));
-            await WaitUntilAsync(() => catalog.Find("default", "ok2") is not null);
+            await Eventually.Until(() => catalog.Find("default", "ok2") is not null, "ok2.yaml added to the catalog");
 
             File.WriteAllText(Path.Combine(_directory, "ok2.yaml"), "not: [valid");
-            await WaitUntilAsync(() => catalog.Find("default", "ok2") is null);
+            await Eventually.Until(() => catalog.Find("default", "ok2") is null, "the broken ok2.yaml dropped from the catalog");
             Assert.NotNull(catalog.Find("default", "ok"));
 
             File.Delete(Path.Combine(_directory, "ok.yaml"));
-            await WaitUntilAsync(() => catalog.Entries.Count == 0);
+            await Eventually.Until(() => catalog.Entries.Count == 0, "the deleted ok.yaml gone from the catalog");
         }
         finally
         {
             await source.StopAsync(CancellationToken.None);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "the catalog did not change in time");
-            await Task.Delay(20);
         }
     }
 

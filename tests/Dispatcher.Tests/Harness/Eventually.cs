@@ -1,4 +1,4 @@
-namespace Arkonis.Dispatcher.Tests.Kubernetes;
+namespace Arkonis.Dispatcher.Tests.Harness;
 
 /// <summary>Waits for a condition with a deadline (no fixed sleeps): fails with the description when time runs out.</summary>
 public static class Eventually

@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Tests.Harness;
 using System.Diagnostics.Metrics;
 using Arkonis.Dispatcher.Kubernetes;
 using Arkonis.Dispatcher.Kubernetes.Events;

@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Tests.Harness;
 using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Kubernetes.Flows;

@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Tests.Harness;
 using Xunit.Abstractions;
 using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
 

@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Tests.Harness;
 using Arkonis.Dispatcher.Kubernetes.Catalog;
 using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
 using Microsoft.Extensions.DependencyInjection;
