@@ -4,7 +4,10 @@ using Arkonis.Admission.Tests.Support;
 
 namespace Arkonis.Admission.Tests.Webhooks;
 
-/// <summary>The README's curl example: the ready-made review in deploy/examples/reviews gives the promised answer.</summary>
+/// <summary>
+/// The curl example of docs/admission.md (the README's walkthrough points there): the ready-made review in
+/// deploy/examples/reviews gives the answer the page shows, and the page's kubectl output is what kubectl would print.
+/// </summary>
 public sealed class ReadmeExampleTests(AdmissionApp app) : IClassFixture<AdmissionApp>
 {
     [Fact]
@@ -12,7 +15,8 @@ public sealed class ReadmeExampleTests(AdmissionApp app) : IClassFixture<Admissi
     {
         var review = File.ReadAllText(Repo.DeployPath("examples", "reviews", "cron-without-schedule.review.json"));
         var http = await app.CreateClient().PostAsync("/validate-arkevent?timeout=5s", ApiServer.Json(review));
-        var response = (await http.Content.ReadFromJsonAsync<JsonObject>())!["response"]!.AsObject();
+        var answer = (await http.Content.ReadFromJsonAsync<JsonObject>())!;
+        var response = answer["response"]!.AsObject();
 
         var expected = JsonNode.Parse("""
             {
@@ -47,5 +51,23 @@ public sealed class ReadmeExampleTests(AdmissionApp app) : IClassFixture<Admissi
 
         var expectedKubectl = Repo.Expectations(Repo.DeployPath("examples", "invalid", "cron-without-schedule.yaml"));
         Assert.Equal(expectedKubectl, Kubectl.Render(response, "cron-without-schedule.yaml").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()));
+
+        var page = File.ReadAllLines(Path.Combine(Repo.RepositoryRoot, "docs", "admission.md"));
+        var shown = JsonNode.Parse(string.Join('\n', FencedBlock(page, "```json")))!.AsObject();
+        Assert.Equal(answer["apiVersion"]!.GetValue<string>(), shown["apiVersion"]!.GetValue<string>());
+        Assert.Equal(answer["kind"]!.GetValue<string>(), shown["kind"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(shown["response"], response), shown["response"]!.ToJsonString());
+        Assert.Equal(expectedKubectl, IndentedBlockAfter(page, "prints in a cluster:"));
     }
+
+    /// <summary>The lines of the first fenced block that opens with <paramref name="fence"/>.</summary>
+    private static IEnumerable<string> FencedBlock(string[] page, string fence) =>
+        page.SkipWhile(l => l != fence).Skip(1).TakeWhile(l => l != "```");
+
+    /// <summary>The indented code block after the first line that ends with <paramref name="lead"/>, unindented.</summary>
+    private static IEnumerable<string> IndentedBlockAfter(string[] page, string lead) =>
+        page.SkipWhile(l => !l.EndsWith(lead, StringComparison.Ordinal)).Skip(1)
+            .SkipWhile(l => l.Length == 0)
+            .TakeWhile(l => l.StartsWith("    ", StringComparison.Ordinal))
+            .Select(l => l[4..]);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Hosting;
@@ -11,8 +12,9 @@ using YamlDotNet.RepresentationModel;
 namespace Arkonis.Dispatcher.Tests.Samples;
 
 /// <summary>
-/// <c>dapr run -f .</c> cannot run here (no daprd), so its files are checked against the names and ports the code uses:
-/// a renamed component or a moved port would otherwise only show when a user tries the README.
+/// <c>dapr run -f .</c> cannot run here (no daprd), so its files, and the calls the README and docs/local-run.md tell
+/// users to make, are checked against the names and ports the code uses: a renamed component, a moved port or a
+/// changed development token would otherwise only show when a user tries the README.
 /// </summary>
 public sealed class LocalRunFilesTests
 {
@@ -74,6 +76,21 @@ public sealed class LocalRunFilesTests
         Assert.Equal($"http://127.0.0.1:{Scalar(dispatcher, "daprGRPCPort")}", Scalar(runner, "env", "FlowRunner__PublishGrpcEndpoint"));
         Assert.EndsWith(":" + Scalar(runner, "appPort"), Scalar(runner, "env", "ASPNETCORE_URLS"), StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Combine(Root, Scalar(dispatcher, "env", "Catalog__Directory"))));
+    }
+
+    [Theory]
+    [InlineData("README.md")]
+    [InlineData("docs/local-run.md")]
+    public void The_walkthrough_calls_use_the_public_port_and_the_development_token(string page)
+    {
+        var text = File.ReadAllText(Path.Combine(Root, page));
+        var secrets = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "components", "secrets.json")))!.AsObject();
+        var token = (string)secrets[WebhookTokens.SecretName("pipeline-trigger")]![WebhookTokens.TokenKey]!;
+        var ports = Regex.Matches(text, @"http://localhost:(\d+)/triggers/").Select(m => m.Groups[1].Value).ToList();
+
+        Assert.Contains($"TOKEN={token}", text, StringComparison.Ordinal);
+        Assert.NotEmpty(ports);
+        Assert.All(ports, port => Assert.Equal(new PortsOptions().Public.ToString(System.Globalization.CultureInfo.InvariantCulture), port));
     }
 
     [Fact]
