@@ -42,6 +42,11 @@ public sealed class ArkEventValidatorTests
         { "pipeline missing", Samples.Webhook().With(e => e.Spec.Targets![0].Pipeline = ""), ["spec.targets[0].pipeline: Required value"] },
         { "pipeline duplicate", Samples.Webhook("hook", "a", "b", "a"), ["spec.targets[2].pipeline: Duplicate value: \"a\""] },
         { "pipeline not a label", Samples.Webhook("hook", "a", "My_Flow"), [$"spec.targets[1].pipeline: Invalid value: \"My_Flow\": {LabelMessage}"] },
+        {
+            "problems of several targets",
+            Samples.Webhook("hook", "a", "a", "B", "").With(e => e.Spec.Targets!.Insert(1, null!)),
+            ["spec.targets[1]: Required value", "spec.targets[2].pipeline: Duplicate value: \"a\"", $"spec.targets[3].pipeline: Invalid value: \"B\": {LabelMessage}", "spec.targets[4].pipeline: Required value"]
+        },
         { "flow-output targets its own flow", Samples.FlowOutput("loop", "after", "loop"), ["spec.targets[0].pipeline: Forbidden: targets the event's own source flow \"loop\": every run would fire the event again (endless loop)"] },
         { "input template unclosed", WithInput(Samples.Webhook(), "topic", "{{ .trigger.body.topic"), ["spec.targets[0].input[topic]: Invalid value: \"{{ .trigger.body.topic\": unclosed action: \"{{\" at offset 0 has no matching \"}}\""] },
         { "input template unknown variable", WithInput(Samples.Webhook(), "who", "{{ .trigger.user }}"), ["spec.targets[0].input[who]: Invalid value: \"{{ .trigger.user }}\": unknown variable \".trigger.user\"; supported are .trigger.name, .trigger.namespace, .trigger.firedAt, .trigger.body[.<path>] (webhook), .trigger.output[.<path>] (flow-output)"] },
@@ -79,7 +84,7 @@ public sealed class ArkEventValidatorTests
     [MemberData(nameof(Cases))]
     public void Reports_exactly_the_expected_problems(string name, ArkEvent arkEvent, string[] expected)
     {
-        var result = ArkEventValidator.Validate(arkEvent);
+        var result = Samples.Validator.Check(arkEvent);
 
         Assert.True(expected.ToHashSet().SetEquals(result.Problems.Select(p => p.ToString())),
             $"{name}: expected [{string.Join(" | ", expected)}] but got [{string.Join(" | ", result.Problems)}]");
