@@ -61,6 +61,26 @@ public sealed class ArkEventValidatorTests
         { "starting deadline negative", Samples.Cron().With(e => e.Spec.StartingDeadlineSeconds = -1), ["spec.startingDeadlineSeconds: Invalid value: -1: must be greater than or equal to 0"] },
         { "starting deadline on a webhook", Samples.Webhook().With(e => e.Spec.StartingDeadlineSeconds = 60), ["spec.startingDeadlineSeconds: Forbidden: may only be set when type is \"cron\""] },
         { "history limits negative", Samples.Webhook().With(e => { e.Spec.SuccessfulRunsHistoryLimit = -1; e.Spec.FailedRunsHistoryLimit = -2; }), ["spec.successfulRunsHistoryLimit: Invalid value: -1: must be greater than or equal to 0", "spec.failedRunsHistoryLimit: Invalid value: -2: must be greater than or equal to 0"] },
+        { "no metadata at all", Samples.Webhook().With(e => e.Metadata = null!), ["metadata.name: Required value: name or generateName is required"] },
+        { "name neither short nor a label", Samples.Webhook(new string('A', 64)), [$"metadata.name: Invalid value: \"{new string('A', 64)}\": must be no more than 63 characters", $"metadata.name: Invalid value: \"{new string('A', 64)}\": {LabelMessage}"] },
+        { "generateName too long", Samples.Webhook().With(e => { e.Metadata.Name = null; e.Metadata.GenerateName = new string('g', 59); }), [$"metadata.generateName: Invalid value: \"{new string('g', 59)}\": must be no more than 58 characters"] },
+        { "generateName not a label prefix", Samples.Webhook().With(e => { e.Metadata.Name = null; e.Metadata.GenerateName = "Hook-"; }), [$"metadata.generateName: Invalid value: \"Hook-\": {LabelMessage}"] },
+        { "unknown type hides the type-dependent rules", Samples.Webhook().With(e => { e.Spec.Source!.Type = "queue"; e.Spec.Source.Cron = "x"; e.Spec.Source.Flow = "y"; e.Spec.StartingDeadlineSeconds = 5; }), ["spec.source.type: Unsupported value: \"queue\": supported values: \"webhook\", \"cron\", \"flow-output\""] },
+        { "flow too long for an object name", Samples.FlowOutput(new string('f', 254)), ["spec.source.flow: Invalid value: \"" + new string('f', 254) + "\": must be no more than 253 characters"] },
+        { "onPhase Failed", Samples.FlowOutput("up").With(e => e.Spec.Source!.OnPhase = "Failed"), [] },
+        { "starting deadline zero on a cron event", Samples.Cron().With(e => e.Spec.StartingDeadlineSeconds = 0), [] },
+        { "too many targets, and a bad one among them", Samples.Webhook("hook", [.. Enumerable.Range(0, 50).Select(i => $"f{i}"), "F"]), ["spec.targets: Too many: 51: must have at most 50 items", $"spec.targets[50].pipeline: Invalid value: \"F\": {LabelMessage}"] },
+        { "input key too long", WithInput(Samples.Webhook(), new string('k', 129), "x"), [$"spec.targets[0].input[{new string('k', 129)}]: Invalid value: \"{new string('k', 129)}\": must be no more than 128 characters"] },
+        { "input key and value both bad", WithInput(Samples.Webhook(), "1st", "{{"), ["spec.targets[0].input[1st]: Invalid value: \"1st\": an input key must start with a letter or '_' and contain only letters, digits, '_' or '-'", "spec.targets[0].input[1st]: Invalid value: \"{{\": unclosed action: \"{{\" at offset 0 has no matching \"}}\""] },
+        {
+            "each unavailable variable of one value",
+            WithInput(Samples.Cron(), "both", "{{ .trigger.body.a }} {{ .trigger.output }}"),
+            [
+                "spec.targets[0].input[both]: Invalid value: \"{{ .trigger.body.a }} {{ .trigger.output }}\": .trigger.body.a is only available when type is \"webhook\"; for \"cron\" it would always be empty",
+                "spec.targets[0].input[both]: Invalid value: \"{{ .trigger.body.a }} {{ .trigger.output }}\": .trigger.output is only available when type is \"flow-output\"; for \"cron\" it would always be empty",
+            ]
+        },
+        { "a value with FluentValidation placeholders is quoted verbatim", WithInput(Samples.Cron(), "p", "{PropertyName} {{ .trigger.body }}"), ["spec.targets[0].input[p]: Invalid value: \"{PropertyName} {{ .trigger.body }}\": .trigger.body is only available when type is \"webhook\"; for \"cron\" it would always be empty"] },
         {
             "every problem at once",
             Samples.Cron("61 * * * *", "Nowhere/Land").With(e => { e.Spec.Source!.Flow = "x"; e.Spec.Targets = null; e.Spec.ConcurrencyPolicy = "Never"; }),

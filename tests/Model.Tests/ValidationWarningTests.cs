@@ -46,6 +46,16 @@ public sealed class ValidationWarningTests
         Assert.Equal([$"spec.source.cron: some times fall in the daylight-saving gap of {zone} (e.g. {day}); on such days the event fires once right after the gap"], result.Warnings);
     }
 
+    [Fact]
+    public void The_gap_advice_follows_the_clock_the_validator_was_given()
+    {
+        var afterSpring = new ArkEventValidator(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero)));
+
+        var result = afterSpring.Check(Samples.Cron("30 2 * * *", "Europe/Berlin"));
+
+        Assert.Contains("(e.g. 2027-03-28)", Assert.Single(result.Warnings), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("th-TH")]
     [InlineData("ar-SA")]

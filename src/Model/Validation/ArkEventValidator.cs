@@ -9,6 +9,8 @@ namespace Arkonis.Model.Validation;
 /// warnings (<see cref="Severity.Warning"/>). Composed of the metadata, source, targets, inputs and policies validators;
 /// <see cref="KubernetesCauses.From"/> reads the result as the causes admission and the catalog print. Never throws for
 /// a bad object: a missing spec, source or list is a problem, not an exception. Stateless and thread-safe once built.
+/// Whether an object is admitted is <see cref="KubernetesCauses.IsValid"/>: FluentValidation's own <c>IsValid</c>
+/// also counts warnings.
 /// </summary>
 public sealed class ArkEventValidator : AbstractValidator<ArkEvent>
 {
