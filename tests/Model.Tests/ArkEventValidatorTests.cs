@@ -70,6 +70,9 @@ public sealed class ArkEventValidatorTests
         { "onPhase Failed", Samples.FlowOutput("up").With(e => e.Spec.Source!.OnPhase = "Failed"), [] },
         { "starting deadline zero on a cron event", Samples.Cron().With(e => e.Spec.StartingDeadlineSeconds = 0), [] },
         { "too many targets, and a bad one among them", Samples.Webhook("hook", [.. Enumerable.Range(0, 50).Select(i => $"f{i}"), "F"]), ["spec.targets: Too many: 51: must have at most 50 items", $"spec.targets[50].pipeline: Invalid value: \"F\": {LabelMessage}"] },
+        { "pipeline with a trailing newline", Samples.Webhook("hook", "flow\n"), [$"spec.targets[0].pipeline: Invalid value: \"flow\\n\": {LabelMessage}"] },
+        { "flow with a trailing newline", Samples.FlowOutput("up\n"), [$"spec.source.flow: Invalid value: \"up\\n\": {SubdomainMessage}"] },
+        { "input key with a trailing newline", WithInput(Samples.Webhook(), "topic\n", "x"), ["spec.targets[0].input[topic\n]: Invalid value: \"topic\\n\": an input key must start with a letter or '_' and contain only letters, digits, '_' or '-'"] },
         { "input key too long", WithInput(Samples.Webhook(), new string('k', 129), "x"), [$"spec.targets[0].input[{new string('k', 129)}]: Invalid value: \"{new string('k', 129)}\": must be no more than 128 characters"] },
         { "input key and value both bad", WithInput(Samples.Webhook(), "1st", "{{"), ["spec.targets[0].input[1st]: Invalid value: \"1st\": an input key must start with a letter or '_' and contain only letters, digits, '_' or '-'", "spec.targets[0].input[1st]: Invalid value: \"{{\": unclosed action: \"{{\" at offset 0 has no matching \"}}\""] },
         {

@@ -18,6 +18,8 @@ public sealed class NamesTests
     [InlineData("ai_team", false, false)]
     [InlineData("a..b", false, false)]
     [InlineData(".a", false, false)]
+    [InlineData("ai-team\n", false, false)]
+    [InlineData("a.b\n", false, false)]
     public void Labels_and_subdomains(string? value, bool label, bool subdomain)
     {
         Assert.Equal(label, Names.IsDns1123Label(value));

@@ -53,7 +53,8 @@ internal sealed partial class InputValidator : AbstractValidator<InputEntry>
         _ => null,
     };
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]*$", RegexOptions.CultureInvariant)]
+    // \z, not $: in .NET $ also matches before a final "\n".
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex InputKey();
 }
 
