@@ -112,7 +112,20 @@ public sealed class ArkEventValidatorTests
         Assert.True(expected.ToHashSet().SetEquals(result.Problems.Select(p => p.ToString())),
             $"{name}: expected [{string.Join(" | ", expected)}] but got [{string.Join(" | ", result.Problems)}]");
         Assert.Equal(expected.Length == 0, result.IsValid);
+        Assert.All(result.Problems, p => Assert.StartsWith(BodyOf[p.Reason], p.Message, StringComparison.Ordinal));
     }
+
+    // Every error carries one of Kubernetes' reasons, and its text starts the way that reason's text does.
+    private static readonly Dictionary<string, string> BodyOf = new()
+    {
+        [FieldReasons.Required] = "Required value",
+        [FieldReasons.Invalid] = "Invalid value: ",
+        [FieldReasons.NotSupported] = "Unsupported value: ",
+        [FieldReasons.Duplicate] = "Duplicate value: ",
+        [FieldReasons.Forbidden] = "Forbidden: ",
+        [FieldReasons.TooMany] = "Too many: ",
+        [FieldReasons.TooLong] = "Too long: ",
+    };
 
     private static ArkEvent WithInput(ArkEvent ev, string key, string template) =>
         ev.With(e => e.Spec.Targets![0].Input = new Dictionary<string, string> { [key] = template });

@@ -43,8 +43,9 @@ internal sealed class SourceValidator : AbstractValidator<EventSource>
             .OverridePropertyName("timezone")
             .When(static s => s.Timezone is not null);
 
-        RuleFor(static s => s.Cron)
-            .Must((s, _) => FirstGapHit(s, time) is null).Warning((s, _) => GapAdvice(s, time))
+        // The gap search runs once per validation: the rule's value is its result.
+        RuleFor(s => FirstGapHit(s, time))
+            .Must(static hit => hit is null).Warning(static (_, hit) => GapAdvice(hit!.Value))
             .OverridePropertyName("cron");
     }
 
@@ -98,9 +99,9 @@ internal sealed class SourceValidator : AbstractValidator<EventSource>
         return DaylightSaving.FirstGapHit(expression, zone, time.GetUtcNow()) is { } day ? (day, zone.Id) : null;
     }
 
-    private static string GapAdvice(EventSource source, TimeProvider time)
+    private static string GapAdvice((DateOnly Day, string Zone) hit)
     {
-        var (day, zone) = FirstGapHit(source, time)!.Value;
+        var (day, zone) = hit;
         return string.Create(CultureInfo.InvariantCulture,
             $"some times fall in the daylight-saving gap of {zone} (e.g. {day:yyyy-MM-dd}); on such days the event fires once right after the gap");
     }
