@@ -15,9 +15,10 @@ public sealed class FlowCycleValidator : AbstractValidator<ArkEvent>
     public FlowCycleValidator(IEnumerable<ArkEvent> sameNamespace)
     {
         var others = sameNamespace.ToArray();
-        RuleFor(static e => e)
-            .Must(e => FlowCycles.FindCycle(e, others) is null)
-            .Forbidden((e, _) => "would start an endless loop of flow-output events: " + string.Join("; ", FlowCycles.FindCycle(e, others)!))
+        // The rule's value is the loop found (searched once), null when there is none.
+        RuleFor(e => FlowCycles.FindCycle(e, others))
+            .Null()
+            .Forbidden(static (_, cycle) => "would start an endless loop of flow-output events: " + string.Join("; ", cycle!))
             .OverridePropertyName("spec.source.flow");
     }
 }
