@@ -75,7 +75,7 @@ public sealed class ArkEventDefaulterTests
         foreach (var ev in new[] { Samples.Webhook(), Samples.Cron(), Samples.FlowOutput("up") })
         {
             ArkEventDefaulter.Apply(ev);
-            Assert.Empty(ArkEventValidator.Validate(ev).Problems);
+            Assert.Empty(Samples.Validator.Check(ev).Problems);
         }
     }
 

@@ -42,6 +42,11 @@ public sealed class ArkEventValidatorTests
         { "pipeline missing", Samples.Webhook().With(e => e.Spec.Targets![0].Pipeline = ""), ["spec.targets[0].pipeline: Required value"] },
         { "pipeline duplicate", Samples.Webhook("hook", "a", "b", "a"), ["spec.targets[2].pipeline: Duplicate value: \"a\""] },
         { "pipeline not a label", Samples.Webhook("hook", "a", "My_Flow"), [$"spec.targets[1].pipeline: Invalid value: \"My_Flow\": {LabelMessage}"] },
+        {
+            "problems of several targets",
+            Samples.Webhook("hook", "a", "a", "B", "").With(e => e.Spec.Targets!.Insert(1, null!)),
+            ["spec.targets[1]: Required value", "spec.targets[2].pipeline: Duplicate value: \"a\"", $"spec.targets[3].pipeline: Invalid value: \"B\": {LabelMessage}", "spec.targets[4].pipeline: Required value"]
+        },
         { "flow-output targets its own flow", Samples.FlowOutput("loop", "after", "loop"), ["spec.targets[0].pipeline: Forbidden: targets the event's own source flow \"loop\": every run would fire the event again (endless loop)"] },
         { "input template unclosed", WithInput(Samples.Webhook(), "topic", "{{ .trigger.body.topic"), ["spec.targets[0].input[topic]: Invalid value: \"{{ .trigger.body.topic\": unclosed action: \"{{\" at offset 0 has no matching \"}}\""] },
         { "input template unknown variable", WithInput(Samples.Webhook(), "who", "{{ .trigger.user }}"), ["spec.targets[0].input[who]: Invalid value: \"{{ .trigger.user }}\": unknown variable \".trigger.user\"; supported are .trigger.name, .trigger.namespace, .trigger.firedAt, .trigger.body[.<path>] (webhook), .trigger.output[.<path>] (flow-output)"] },
@@ -56,6 +61,29 @@ public sealed class ArkEventValidatorTests
         { "starting deadline negative", Samples.Cron().With(e => e.Spec.StartingDeadlineSeconds = -1), ["spec.startingDeadlineSeconds: Invalid value: -1: must be greater than or equal to 0"] },
         { "starting deadline on a webhook", Samples.Webhook().With(e => e.Spec.StartingDeadlineSeconds = 60), ["spec.startingDeadlineSeconds: Forbidden: may only be set when type is \"cron\""] },
         { "history limits negative", Samples.Webhook().With(e => { e.Spec.SuccessfulRunsHistoryLimit = -1; e.Spec.FailedRunsHistoryLimit = -2; }), ["spec.successfulRunsHistoryLimit: Invalid value: -1: must be greater than or equal to 0", "spec.failedRunsHistoryLimit: Invalid value: -2: must be greater than or equal to 0"] },
+        { "no metadata at all", Samples.Webhook().With(e => e.Metadata = null!), ["metadata.name: Required value: name or generateName is required"] },
+        { "name neither short nor a label", Samples.Webhook(new string('A', 64)), [$"metadata.name: Invalid value: \"{new string('A', 64)}\": must be no more than 63 characters", $"metadata.name: Invalid value: \"{new string('A', 64)}\": {LabelMessage}"] },
+        { "generateName too long", Samples.Webhook().With(e => { e.Metadata.Name = null; e.Metadata.GenerateName = new string('g', 59); }), [$"metadata.generateName: Invalid value: \"{new string('g', 59)}\": must be no more than 58 characters"] },
+        { "generateName not a label prefix", Samples.Webhook().With(e => { e.Metadata.Name = null; e.Metadata.GenerateName = "Hook-"; }), [$"metadata.generateName: Invalid value: \"Hook-\": {LabelMessage}"] },
+        { "unknown type hides the type-dependent rules", Samples.Webhook().With(e => { e.Spec.Source!.Type = "queue"; e.Spec.Source.Cron = "x"; e.Spec.Source.Flow = "y"; e.Spec.StartingDeadlineSeconds = 5; }), ["spec.source.type: Unsupported value: \"queue\": supported values: \"webhook\", \"cron\", \"flow-output\""] },
+        { "flow too long for an object name", Samples.FlowOutput(new string('f', 254)), ["spec.source.flow: Invalid value: \"" + new string('f', 254) + "\": must be no more than 253 characters"] },
+        { "onPhase Failed", Samples.FlowOutput("up").With(e => e.Spec.Source!.OnPhase = "Failed"), [] },
+        { "starting deadline zero on a cron event", Samples.Cron().With(e => e.Spec.StartingDeadlineSeconds = 0), [] },
+        { "too many targets, and a bad one among them", Samples.Webhook("hook", [.. Enumerable.Range(0, 50).Select(i => $"f{i}"), "F"]), ["spec.targets: Too many: 51: must have at most 50 items", $"spec.targets[50].pipeline: Invalid value: \"F\": {LabelMessage}"] },
+        { "pipeline with a trailing newline", Samples.Webhook("hook", "flow\n"), [$"spec.targets[0].pipeline: Invalid value: \"flow\\n\": {LabelMessage}"] },
+        { "flow with a trailing newline", Samples.FlowOutput("up\n"), [$"spec.source.flow: Invalid value: \"up\\n\": {SubdomainMessage}"] },
+        { "input key with a trailing newline", WithInput(Samples.Webhook(), "topic\n", "x"), ["spec.targets[0].input[topic\n]: Invalid value: \"topic\\n\": an input key must start with a letter or '_' and contain only letters, digits, '_' or '-'"] },
+        { "input key too long", WithInput(Samples.Webhook(), new string('k', 129), "x"), [$"spec.targets[0].input[{new string('k', 129)}]: Invalid value: \"{new string('k', 129)}\": must be no more than 128 characters"] },
+        { "input key and value both bad", WithInput(Samples.Webhook(), "1st", "{{"), ["spec.targets[0].input[1st]: Invalid value: \"1st\": an input key must start with a letter or '_' and contain only letters, digits, '_' or '-'", "spec.targets[0].input[1st]: Invalid value: \"{{\": unclosed action: \"{{\" at offset 0 has no matching \"}}\""] },
+        {
+            "each unavailable variable of one value",
+            WithInput(Samples.Cron(), "both", "{{ .trigger.body.a }} {{ .trigger.output }}"),
+            [
+                "spec.targets[0].input[both]: Invalid value: \"{{ .trigger.body.a }} {{ .trigger.output }}\": .trigger.body.a is only available when type is \"webhook\"; for \"cron\" it would always be empty",
+                "spec.targets[0].input[both]: Invalid value: \"{{ .trigger.body.a }} {{ .trigger.output }}\": .trigger.output is only available when type is \"flow-output\"; for \"cron\" it would always be empty",
+            ]
+        },
+        { "a value with FluentValidation placeholders is quoted verbatim", WithInput(Samples.Cron(), "p", "{PropertyName} {{ .trigger.body }}"), ["spec.targets[0].input[p]: Invalid value: \"{PropertyName} {{ .trigger.body }}\": .trigger.body is only available when type is \"webhook\"; for \"cron\" it would always be empty"] },
         {
             "every problem at once",
             Samples.Cron("61 * * * *", "Nowhere/Land").With(e => { e.Spec.Source!.Flow = "x"; e.Spec.Targets = null; e.Spec.ConcurrencyPolicy = "Never"; }),
@@ -79,12 +107,25 @@ public sealed class ArkEventValidatorTests
     [MemberData(nameof(Cases))]
     public void Reports_exactly_the_expected_problems(string name, ArkEvent arkEvent, string[] expected)
     {
-        var result = ArkEventValidator.Validate(arkEvent);
+        var result = Samples.Validator.Check(arkEvent);
 
         Assert.True(expected.ToHashSet().SetEquals(result.Problems.Select(p => p.ToString())),
             $"{name}: expected [{string.Join(" | ", expected)}] but got [{string.Join(" | ", result.Problems)}]");
         Assert.Equal(expected.Length == 0, result.IsValid);
+        Assert.All(result.Problems, p => Assert.StartsWith(BodyOf[p.Reason], p.Message, StringComparison.Ordinal));
     }
+
+    // Every error carries one of Kubernetes' reasons, and its text starts the way that reason's text does.
+    private static readonly Dictionary<string, string> BodyOf = new()
+    {
+        [FieldReasons.Required] = "Required value",
+        [FieldReasons.Invalid] = "Invalid value: ",
+        [FieldReasons.NotSupported] = "Unsupported value: ",
+        [FieldReasons.Duplicate] = "Duplicate value: ",
+        [FieldReasons.Forbidden] = "Forbidden: ",
+        [FieldReasons.TooMany] = "Too many: ",
+        [FieldReasons.TooLong] = "Too long: ",
+    };
 
     private static ArkEvent WithInput(ArkEvent ev, string key, string template) =>
         ev.With(e => e.Spec.Targets![0].Input = new Dictionary<string, string> { [key] = template });

@@ -78,15 +78,18 @@ public sealed class CycleProblemTests
     [Fact]
     public void A_loop_is_a_forbidden_source_flow()
     {
-        var problem = Validation.ArkEventValidator.CheckCycle(Samples.FlowOutput("x", "a", "y"), [Samples.FlowOutput("y", "b", "x")]);
+        var causes = CheckCycle(Samples.FlowOutput("x", "a", "y"), [Samples.FlowOutput("y", "b", "x")]);
 
-        Assert.NotNull(problem);
-        Assert.Equal(Validation.ProblemKind.Forbidden, problem.Kind);
+        var problem = Assert.Single(causes.Problems);
+        Assert.Empty(causes.Warnings);
         Assert.Equal("FieldValueForbidden", problem.Reason);
         Assert.Equal("spec.source.flow: Forbidden: would start an endless loop of flow-output events: a: after flow x fires y; b: after flow y fires x", problem.ToString());
     }
 
     [Fact]
     public void No_loop_no_problem() =>
-        Assert.Null(Validation.ArkEventValidator.CheckCycle(Samples.FlowOutput("x", "a", "y"), [Samples.FlowOutput("z", "b", "x")]));
+        Assert.True(CheckCycle(Samples.FlowOutput("x", "a", "y"), [Samples.FlowOutput("z", "b", "x")]).IsValid);
+
+    private static Validation.KubernetesCauses CheckCycle(ArkEvent candidate, ArkEvent[] sameNamespace) =>
+        Validation.KubernetesCauses.From(new Validation.FlowCycleValidator(sameNamespace).Validate(candidate));
 }

@@ -31,11 +31,11 @@ public sealed class OddInputTests
     {
         var ev = KubernetesJson.Deserialize<ArkEvent>(json);
 
-        var result = ArkEventValidator.Validate(ev);
+        var result = Samples.Validator.Check(ev);
         Assert.False(result.IsValid, name);
         Assert.All(result.Problems, p => Assert.False(string.IsNullOrEmpty(p.Field)));
 
-        ArkEventValidator.CheckCycle(ev, [ev, Samples.FlowOutput("p", "other", "x")]);
+        new FlowCycleValidator([ev, Samples.FlowOutput("p", "other", "x")]).Validate(ev);
         ArkEventDefaulter.MissingDefaults(ev);
         ArkEventDefaulter.Apply(ev);
         Assert.False(ArkEventDefaulter.Apply(ev));

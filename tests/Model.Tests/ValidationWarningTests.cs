@@ -1,19 +1,18 @@
 using System.Globalization;
 using Arkonis.Model.Validation;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Arkonis.Model.Tests;
 
 public sealed class ValidationWarningTests
 {
-    private static readonly ValidationContext NewYear2026 = new(Time: new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+    private static readonly ArkEventValidator Validator = Samples.Validator;
 
     [Fact]
     public void Creating_a_suspended_event_warns()
     {
         var ev = Samples.Webhook().With(e => e.Spec.Suspend = true);
 
-        var result = ArkEventValidator.Validate(ev, NewYear2026);
+        var result = Validator.Check(ev);
 
         Assert.True(result.IsValid);
         Assert.Equal(["spec.suspend: the event is created suspended and will not fire until suspend is set to false"], result.Warnings);
@@ -23,13 +22,13 @@ public sealed class ValidationWarningTests
     public void Suspending_an_existing_event_does_not_warn()
     {
         var ev = Samples.Webhook().With(e => e.Spec.Suspend = true);
-        Assert.Empty(ArkEventValidator.Validate(ev, NewYear2026 with { Previous = Samples.Webhook() }).Warnings);
+        Assert.Empty(Validator.Check(ev, previous: Samples.Webhook()).Warnings);
     }
 
     [Fact]
     public void A_fixed_offset_zone_warns_with_the_real_offset()
     {
-        var result = ArkEventValidator.Validate(Samples.Cron(timezone: "Etc/GMT+5"), NewYear2026);
+        var result = Validator.Check(Samples.Cron(timezone: "Etc/GMT+5"));
 
         Assert.True(result.IsValid);
         Assert.Equal(["spec.source.timezone: \"Etc/GMT+5\" is the fixed offset UTC-05:00 (Etc/ names invert the sign) and never follows daylight saving"], result.Warnings);
@@ -41,10 +40,20 @@ public sealed class ValidationWarningTests
     [InlineData("15 2 8 3 *", "America/New_York", "2026-03-08")]
     public void A_time_in_a_daylight_saving_gap_warns(string cron, string zone, string day)
     {
-        var result = ArkEventValidator.Validate(Samples.Cron(cron, zone), NewYear2026);
+        var result = Validator.Check(Samples.Cron(cron, zone));
 
         Assert.True(result.IsValid);
         Assert.Equal([$"spec.source.cron: some times fall in the daylight-saving gap of {zone} (e.g. {day}); on such days the event fires once right after the gap"], result.Warnings);
+    }
+
+    [Fact]
+    public void The_gap_advice_follows_the_clock_the_validator_was_given()
+    {
+        var afterSpring = new ArkEventValidator(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero)));
+
+        var result = afterSpring.Check(Samples.Cron("30 2 * * *", "Europe/Berlin"));
+
+        Assert.Contains("(e.g. 2027-03-28)", Assert.Single(result.Warnings), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -57,7 +66,7 @@ public sealed class ValidationWarningTests
         CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo(culture);
         try
         {
-            var result = ArkEventValidator.Validate(Samples.Cron("30 2 * * *", "Europe/Berlin"), NewYear2026);
+            var result = Validator.Check(Samples.Cron("30 2 * * *", "Europe/Berlin"));
 
             Assert.Contains("(e.g. 2026-03-29)", Assert.Single(result.Warnings), StringComparison.Ordinal);
         }
@@ -75,13 +84,13 @@ public sealed class ValidationWarningTests
     [InlineData("0 2 * * 1", "Europe/Berlin")]
     public void Schedules_clear_of_a_gap_do_not_warn(string cron, string zone)
     {
-        Assert.Empty(ArkEventValidator.Validate(Samples.Cron(cron, zone), NewYear2026).Warnings);
+        Assert.Empty(Validator.Check(Samples.Cron(cron, zone)).Warnings);
     }
 
     [Fact]
     public void Plain_valid_events_have_no_warnings()
     {
-        Assert.Empty(ArkEventValidator.Validate(Samples.Webhook(), NewYear2026).Warnings);
-        Assert.Empty(ArkEventValidator.Validate(Samples.FlowOutput("up"), NewYear2026).Warnings);
+        Assert.Empty(Validator.Check(Samples.Webhook()).Warnings);
+        Assert.Empty(Validator.Check(Samples.FlowOutput("up")).Warnings);
     }
 }

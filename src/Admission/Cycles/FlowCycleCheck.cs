@@ -56,7 +56,7 @@ internal sealed class FlowCycleCheck(
         }
 
         // On UPDATE the stored copy of this very event is in the list; FindCycle ignores it (the candidate replaces it).
-        var problem = ArkEventValidator.CheckCycle(candidate, events);
+        var problem = KubernetesCauses.From(new FlowCycleValidator(events).Validate(candidate)).Problems is [var loop, ..] ? loop : null;
         metrics.RecordCycleCheck(problem is null ? "clear" : "loop");
         return new CycleCheckOutcome(problem, null);
     }

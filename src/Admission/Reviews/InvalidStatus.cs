@@ -5,7 +5,7 @@ namespace Arkonis.Admission.Reviews;
 
 /// <summary>
 /// Builds the Status that apimachinery's <c>errors.NewInvalid</c> builds: code 422, reason Invalid,
-/// one cause per field error, and the model's <see cref="ValidationResult.ToInvalidMessage"/> as the message.
+/// one cause per field error, and the model's <see cref="KubernetesCauses.InvalidMessage"/> as the message.
 /// kubectl then prints its native <c>The ArkEvent "x" is invalid: ...</c> list from the causes.
 /// </summary>
 internal static class InvalidStatus
@@ -14,7 +14,7 @@ internal static class InvalidStatus
     {
         Code = StatusCodes.Status422UnprocessableEntity,
         Reason = "Invalid",
-        Message = new ValidationResult(problems, []).ToInvalidMessage(name),
+        Message = KubernetesCauses.InvalidMessage(name, problems),
         Details = new StatusDetails
         {
             Group = ArkEvent.Group,

@@ -13,6 +13,8 @@ namespace Arkonis.Admission.Validation;
 /// </summary>
 internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time, ILogger<ValidatingWebhook> logger)
 {
+    private readonly ArkEventValidator _validator = new(time);
+
     public async Task<AdmissionResponse> ReviewAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         if (!Answers.IsArkEvent(request))
@@ -33,12 +35,12 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time
         if (read.Event is not { } ev)
         {
             Log.UnreadableObject(logger, request.Operation!, read.Error!);
-            return Deny(request, name, [new FieldProblem(read.ErrorField!, ProblemKind.Invalid, "Invalid value: " + read.Error, "FieldValueInvalid")], null);
+            return Deny(request, name, [new FieldProblem(read.ErrorField!, FieldReasons.Invalid, "Invalid value: " + read.Error)], null);
         }
 
         // On UPDATE the stored object lets the model judge transitions; an unreadable old object is simply not used.
         var previous = request.Operation == "UPDATE" && request.OldObject is { ValueKind: JsonValueKind.Object } old ? ArkEventReader.Read(old).Event : null;
-        var result = ArkEventValidator.Validate(ev, new ValidationContext(previous, time));
+        var result = _validator.Check(ev, previous);
         var problems = result.Problems.ToList();
         var warnings = result.Warnings.ToList();
 

@@ -68,7 +68,7 @@ public sealed class YamlDirectoryCatalogSource(
             {
                 logger.CatalogDirectoryMissing(directory);
             }
-            var scan = YamlDirectoryLoader.Load(directory, options.Value.DefaultNamespace);
+            var scan = YamlDirectoryLoader.Load(directory, options.Value.DefaultNamespace, time);
             foreach (var file in scan.Unreadable)
             {
                 logger.CatalogFileSkipped(file.Path, file.Reason);

@@ -18,8 +18,12 @@ public sealed record DirectoryScan(IReadOnlyList<(CatalogEntry Entry, string Fil
 /// </summary>
 public static class YamlDirectoryLoader
 {
-    public static DirectoryScan Load(string directory, string defaultNamespace)
+    /// <param name="directory">The directory to scan.</param>
+    /// <param name="defaultNamespace">The namespace of an ArkEvent that names none.</param>
+    /// <param name="time">The clock validation may use for advice about the coming year.</param>
+    public static DirectoryScan Load(string directory, string defaultNamespace, TimeProvider time)
     {
+        var validator = new ArkEventValidator(time);
         var entries = new List<(CatalogEntry, string)>();
         var unreadable = new List<UnreadableFile>();
         var seen = new HashSet<(string, string)>();
@@ -52,7 +56,7 @@ public static class YamlDirectoryLoader
                     continue;
                 }
                 ArkEventDefaulter.Apply(arkEvent);
-                var validation = ArkEventValidator.Validate(arkEvent);
+                var validation = validator.Check(arkEvent);
                 entries.Add((new CatalogEntry(arkEvent, [.. validation.Problems.Select(p => p.ToString())]), file));
             }
         }

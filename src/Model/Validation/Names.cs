@@ -1,8 +1,12 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Arkonis.Model.Validation;
 
-/// <summary>Kubernetes name rules (apimachinery <c>IsDNS1123Label</c> / <c>IsDNS1123Subdomain</c>), with its messages.</summary>
+/// <summary>
+/// Kubernetes name rules (apimachinery <c>IsDNS1123Label</c> / <c>IsDNS1123Subdomain</c>), with its messages. The
+/// ArkEvent rules use them, and so can anything else that takes a name from outside (a namespace is a label).
+/// </summary>
 public static partial class Names
 {
     /// <summary>The longest label (and label value).</summary>
@@ -14,52 +18,47 @@ public static partial class Names
     /// <summary>What the apiserver appends to a <c>generateName</c>.</summary>
     public const int GeneratedSuffixLength = 5;
 
-    private const string LabelMessage =
+    internal const string LabelSyntaxMessage =
         "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
-    private const string SubdomainMessage =
+    internal const string SubdomainSyntaxMessage =
         "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
-    /// <summary>The reasons <paramref name="value"/> is not a DNS-1123 label (empty when it is one).</summary>
-    public static IReadOnlyList<string> CheckLabel(string value)
-    {
-        var errors = new List<string>(2);
-        if (value.Length > LabelMaxLength)
+    /// <summary>True when <paramref name="value"/> is a DNS-1123 label (e.g. a namespace, a label value): at most 63 characters, no dots.</summary>
+    public static bool IsDns1123Label(string? value) =>
+        value is { Length: > 0 and <= LabelMaxLength } && HasLabelSyntax(value);
+
+    /// <summary>True when <paramref name="value"/> is a DNS-1123 subdomain (most object names): at most 253 characters, dots allowed.</summary>
+    public static bool IsDns1123Subdomain(string? value) =>
+        value is { Length: > 0 and <= SubdomainMaxLength } && HasSubdomainSyntax(value);
+
+    /// <summary>The reasons <paramref name="value"/> is not a DNS-1123 label, in apimachinery's words (empty when it is one).</summary>
+    public static IReadOnlyList<string> CheckLabel(string value) =>
+        Check(value, LabelMaxLength, HasLabelSyntax(value), LabelSyntaxMessage);
+
+    /// <summary>The reasons <paramref name="value"/> is not a DNS-1123 subdomain, in apimachinery's words (empty when it is one).</summary>
+    public static IReadOnlyList<string> CheckSubdomain(string value) =>
+        Check(value, SubdomainMaxLength, HasSubdomainSyntax(value), SubdomainSyntaxMessage);
+
+    internal static bool HasLabelSyntax(string value) => Label().IsMatch(value);
+
+    internal static bool HasSubdomainSyntax(string value) => Subdomain().IsMatch(value);
+
+    internal static string NoMoreThan(int max) => string.Create(CultureInfo.InvariantCulture, $"must be no more than {max} characters");
+
+    private static string[] Check(string value, int maxLength, bool syntaxOk, string syntaxMessage) =>
+        (value.Length > maxLength, syntaxOk) switch
         {
-            errors.Add($"must be no more than {LabelMaxLength} characters");
-        }
+            (false, true) => [],
+            (false, false) => [syntaxMessage],
+            (true, true) => [NoMoreThan(maxLength)],
+            (true, false) => [NoMoreThan(maxLength), syntaxMessage],
+        };
 
-        if (!Label().IsMatch(value))
-        {
-            errors.Add(LabelMessage);
-        }
-
-        return errors;
-    }
-
-    /// <summary>The reasons <paramref name="value"/> is not a DNS-1123 subdomain (empty when it is one).</summary>
-    public static IReadOnlyList<string> CheckSubdomain(string value)
-    {
-        var errors = new List<string>(2);
-        if (value.Length > SubdomainMaxLength)
-        {
-            errors.Add($"must be no more than {SubdomainMaxLength} characters");
-        }
-
-        if (!Subdomain().IsMatch(value))
-        {
-            errors.Add(SubdomainMessage);
-        }
-
-        return errors;
-    }
-
-    /// <summary>True when <paramref name="value"/> is a DNS-1123 label.</summary>
-    public static bool IsLabel(string? value) => value is not null && CheckLabel(value).Count == 0;
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    // \z, not $: in .NET $ also matches before a final "\n", so "name\n" would pass (Go's $ does not).
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Label();
 
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex Subdomain();
 }

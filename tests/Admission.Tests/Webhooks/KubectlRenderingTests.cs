@@ -24,10 +24,10 @@ public sealed class KubectlRenderingTests
     [Fact]
     public void New_invalid_message_dedupes_and_drops_brackets_for_one_distinct_error()
     {
-        var same = FieldProblem.Required("spec.source");
+        var same = new FieldProblem("spec.source", FieldReasons.Required, "Required value");
         Assert.Equal("ArkEvent.arkonis.dev \"x\" is invalid: spec.source: Required value", InvalidStatus.Create("x", [same, same]).Message);
 
-        var other = FieldProblem.Invalid("spec.targets", 1, string.Empty);
+        var other = new FieldProblem("spec.targets", FieldReasons.Invalid, "Invalid value: 1");
         var status = InvalidStatus.Create("x", [same, other, same]);
         Assert.Equal("ArkEvent.arkonis.dev \"x\" is invalid: [spec.source: Required value, spec.targets: Invalid value: 1]", status.Message);
         Assert.Equal(3, status.Details!.Causes.Count);

@@ -25,7 +25,7 @@ public sealed class YamlDirectoryCatalogTests : IDisposable
     public void Every_sample_event_loads_and_is_valid()
     {
         var samples = Path.Combine(RepositoryRoot(), "samples", "events");
-        var scan = YamlDirectoryLoader.Load(samples, "default");
+        var scan = YamlDirectoryLoader.Load(samples, "default", TimeProvider.System);
 
         Assert.Empty(scan.Unreadable);
         Assert.Equal(3, scan.Entries.Count);
@@ -39,7 +39,7 @@ public sealed class YamlDirectoryCatalogTests : IDisposable
     public void A_file_without_namespace_gets_the_default_and_is_defaulted()
     {
         File.WriteAllText(Path.Combine(_directory, "ok.yaml"), Valid);
-        var (entry, _) = Assert.Single(YamlDirectoryLoader.Load(_directory, "team-a").Entries);
+        var (entry, _) = Assert.Single(YamlDirectoryLoader.Load(_directory, "team-a", TimeProvider.System).Entries);
 
         Assert.Equal("team-a", entry.Namespace);
         Assert.True(entry.IsValid);
@@ -57,7 +57,7 @@ public sealed class YamlDirectoryCatalogTests : IDisposable
             (rest.StartsWith("metadata", StringComparison.Ordinal) ? rest : "metadata: { name: empty }\n" + rest);
         File.WriteAllText(Path.Combine(_directory, "empty.yaml"), yaml);
 
-        var scan = YamlDirectoryLoader.Load(_directory, "default");
+        var scan = YamlDirectoryLoader.Load(_directory, "default", TimeProvider.System);
 
         Assert.Equal(1, scan.Entries.Count + scan.Unreadable.Count);
     }
@@ -71,7 +71,7 @@ public sealed class YamlDirectoryCatalogTests : IDisposable
         File.WriteAllText(Path.Combine(_directory, "d-two.yaml"), Valid + "\n---\n" + Valid.Replace("name: ok", "name: ok2"));
         File.WriteAllText(Path.Combine(_directory, "notes.txt"), "ignored");
 
-        var scan = YamlDirectoryLoader.Load(_directory, "default");
+        var scan = YamlDirectoryLoader.Load(_directory, "default", TimeProvider.System);
 
         Assert.Equal(["a-garbage.yaml", "b-other-kind.yaml"], scan.Unreadable.Select(u => Path.GetFileName(u.Path)));
         var byName = scan.Entries.ToDictionary(e => e.Entry.Name, e => e.Entry);

@@ -97,7 +97,7 @@ public sealed class LocalRunFilesTests
     public void Every_sample_webhook_event_has_a_development_token()
     {
         var secrets = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "components", "secrets.json")))!.AsObject();
-        var webhooks = YamlDirectoryLoader.Load(Path.Combine(Root, "samples", "events"), "default").Entries
+        var webhooks = YamlDirectoryLoader.Load(Path.Combine(Root, "samples", "events"), "default", TimeProvider.System).Entries
             .Where(e => e.Entry.Event.Spec.Source?.Type == SourceTypes.Webhook)
             .Select(e => e.Entry.Name)
             .ToList();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Model.Defaulting;
@@ -13,12 +14,15 @@ namespace Arkonis.Dispatcher.Kubernetes.Catalog;
 /// </summary>
 internal static class ArkEventAssessment
 {
+    // One validator per clock (in practice the one the host injects): building a validator compiles its rules.
+    private static readonly ConditionalWeakTable<TimeProvider, ArkEventValidator> Validators = new();
+
     public static CatalogEntry Assess(JsonElement item, TimeProvider time) => Assess(KubernetesJson.Deserialize<ArkEvent>(item), time);
 
     public static CatalogEntry Assess(ArkEvent arkEvent, TimeProvider time)
     {
         ArkEventDefaulter.Apply(arkEvent);
-        var result = ArkEventValidator.Validate(arkEvent, new ValidationContext(Time: time));
+        var result = Validators.GetValue(time, static t => new ArkEventValidator(t)).Check(arkEvent);
         return new CatalogEntry(arkEvent, result.Problems.Select(p => p.ToString()).ToList());
     }
 }
