@@ -30,7 +30,7 @@ public sealed record RecordedRequest(string Method, string Path, string Query, s
 /// resourceVersion, history, garbage collection, label selectors), <c>.Verbs</c> (list, get, create, replace,
 /// delete), <c>.Patch</c> (JSON patch, merge patch, the status subresource), <c>.Watch</c> (streams and bookmarks);
 /// beside it <see cref="ResourceType"/> (the served kinds), <see cref="ApiStatus"/> (Status bodies),
-/// <see cref="EventValidation"/> (events.k8s.io create checks) and <see cref="JsonPatch"/> (RFC 6902 and 7386).
+/// <see cref="EventValidation"/> (events.k8s.io create checks) and <see cref="MergePatch"/> (RFC 7386).
 /// </remarks>
 public sealed partial class KubeApiStandIn : IAsyncDisposable
 {
