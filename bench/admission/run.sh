@@ -15,7 +15,9 @@ CEILING_PORT=${CEILING_PORT:-18444}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 if ! command -v hey >/dev/null; then
-  apt-get install -y hey >/dev/null 2>&1 || sudo -n apt-get install -y hey >/dev/null
+  # A fresh machine has no package lists yet; sudo only where we are not root already (containers have no sudo).
+  apt=(apt-get); [ "$(id -u)" -eq 0 ] || apt=(sudo -n apt-get)
+  "${apt[@]}" install -y hey >/dev/null 2>&1 || { "${apt[@]}" update >/dev/null && "${apt[@]}" install -y hey >/dev/null; }
 fi
 
 work=$(mktemp -d)

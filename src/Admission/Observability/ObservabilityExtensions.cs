@@ -1,13 +1,30 @@
+using Microsoft.Extensions.Diagnostics.Metrics;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
 namespace Arkonis.Admission.Observability;
 
 internal static class ObservabilityExtensions
 {
+    /// <summary>The OpenTelemetry service name (<c>target_info</c>), the Deployment's name.</summary>
+    public const string ServiceName = "arkevent-admission";
+
     public static IServiceCollection AddAdmissionObservability(this IServiceCollection services)
     {
-        services.AddMetrics();
+        // The admission meter of this host's IMeterFactory only (MeterScope.Local), through the metrics builder rather
+        // than AddMeter, which would listen to the meter of that name in every host of the process (tests run several).
+        services.AddMetrics(metrics => metrics.EnableMetrics(AdmissionMetrics.MeterName, scopes: MeterScope.Local));
         services.AddSingleton<AdmissionMetrics>();
-        services.AddSingleton<PrometheusTextExporter>();
-        services.AddHostedService(sp => sp.GetRequiredService<PrometheusTextExporter>());
+        // Exported names follow the instruments: dots to underscores, the unit "s" as _seconds, counters with _total.
+        // No otel_scope_name label, so the series keep the labels dashboards and alerts select on; no response cache,
+        // so a scrape sees every request answered before it.
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName))
+            .WithMetrics(metrics => metrics.AddPrometheusExporter(prometheus =>
+            {
+                prometheus.ScopeInfoEnabled = false;
+                prometheus.ScrapeResponseCacheDurationMilliseconds = 0;
+            }));
         services.AddHealthChecks();
         return services;
     }
@@ -17,8 +34,7 @@ internal static class ObservabilityExtensions
     {
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
-        app.MapGet("/metrics", (PrometheusTextExporter exporter) => TypedResults.Text(exporter.Render(), PrometheusTextExporter.ContentType))
-            .ExcludeFromDescription();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
 }

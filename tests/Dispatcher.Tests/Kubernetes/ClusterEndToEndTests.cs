@@ -13,55 +13,25 @@ namespace Arkonis.Dispatcher.Tests.Kubernetes;
 /// </summary>
 public sealed class ClusterEndToEndTests : IAsyncLifetime
 {
-    private KubeApiStandIn _api = null!;
-    private FakeDaprSidecar _sidecar = null!;
-    private DispatcherApp _app = null!;
-    private HttpClient _client = null!;
-    private readonly string _unusedCatalog = Directory.CreateTempSubdirectory("arkevent-unused-").FullName;
+    private ClusterHost _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        _api = await KubeApiStandIn.StartAsync();
-        _api.Seed("arkevents", Fixtures.Webhook("hook", pipelines: "research-flow"));
-        _api.Seed("arkevents", Fixtures.Webhook("orphan", pipelines: "no-such-flow"));
-        _api.Seed("arkflows", Fixtures.FlowTemplate("research-flow"));
-        _sidecar = await FakeDaprSidecar.StartAsync(TimeSpan.FromMilliseconds(10));
-        _app = ClusterApp(_sidecar, _api, _unusedCatalog);
-        _app.UseKestrel();
-        _app.StartServer();
-        _sidecar.PubSub.AppBase = new Uri($"http://127.0.0.1:{_app.CallbackPort}");
-        _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_app.PublicPort}"), Timeout = TimeSpan.FromSeconds(60) };
-    }
+    private KubeApiStandIn Api => _cluster.Api;
 
-    /// <summary>The dispatcher in cluster mode against <paramref name="api"/>, with leases short enough for tests.</summary>
-    internal static DispatcherApp ClusterApp(FakeDaprSidecar sidecar, KubeApiStandIn api, string unusedCatalog) => new(sidecar, unusedCatalog, new Dictionary<string, string?>
+    public async Task InitializeAsync() => _cluster = await ClusterHost.StartAsync(api =>
     {
-        // Retries after a failed list stay short, whatever happened before.
-        ["Dispatcher:Kubernetes:MaxBackoff"] = "00:00:01",
-        ["Dispatcher:Mode"] = "Kubernetes",
-        ["Dispatcher:Kubernetes:ApiServerUrl"] = api.Url,
-        ["Dispatcher:Kubernetes:PodName"] = "pod-a",
-        ["Dispatcher:Kubernetes:LeaseDuration"] = "00:00:02",
-        ["Dispatcher:Kubernetes:RenewDeadline"] = "00:00:01.500",
-        ["Dispatcher:Kubernetes:RetryPeriod"] = "00:00:00.200",
-        ["TriggerApi:TokenCacheTtl"] = "00:00:00.200",
+        api.Seed("arkevents", Fixtures.Webhook("hook", pipelines: "research-flow"));
+        api.Seed("arkevents", Fixtures.Webhook("orphan", pipelines: "no-such-flow"));
+        api.Seed("arkflows", Fixtures.FlowTemplate("research-flow"));
     });
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-        await _sidecar.DisposeAsync();
-        await _api.DisposeAsync();
-        Directory.Delete(_unusedCatalog, recursive: true);
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     /// <summary>The leader issues the token; the Kubernetes secret store would serve it to the trigger API.</summary>
     private async Task<string> IssuedTokenAsync(string eventName)
     {
-        var secret = await Eventually.Value(() => _api.Get("secrets", "team-a", $"{eventName}-webhook-token"), "token issued");
+        var secret = await Eventually.Value(() => Api.Get("secrets", "team-a", $"{eventName}-webhook-token"), "token issued");
         var token = Encoding.UTF8.GetString(Convert.FromBase64String((string)secret["data"]!["token"]!));
-        _sidecar.Runtime.Secrets[$"{eventName}-webhook-token"] = new Dictionary<string, string> { ["token"] = token };
+        _cluster.Sidecar.Runtime.Secrets[$"{eventName}-webhook-token"] = new Dictionary<string, string> { ["token"] = token };
         return token;
     }
 
@@ -72,7 +42,7 @@ public sealed class ClusterEndToEndTests : IAsyncLifetime
             Content = new StringContent("""{"topic":"quantum"}""", Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new("Bearer", token);
-        return _client.SendAsync(request);
+        return _cluster.Client.SendAsync(request);
     }
 
     [Fact]
@@ -80,9 +50,9 @@ public sealed class ClusterEndToEndTests : IAsyncLifetime
     {
         var fire = FireSyncAsync("hook", await IssuedTokenAsync("hook"));
 
-        var run = await Eventually.Value(() => _api.List("arkflows", "team-a", "arkonis.dev/event=hook") is [var first, ..] ? first : null, "ArkFlow created");
+        var run = await Eventually.Value(() => Api.List("arkflows", "team-a", "arkonis.dev/event=hook") is [var first, ..] ? first : null, "ArkFlow created");
         Assert.Equal("quantum", (string?)run["spec"]!["input"]!["topic"]);
-        _api.Update("arkflows", "team-a", (string)run["metadata"]!["name"]!, o => o["status"] = new JsonObject
+        Api.Update("arkflows", "team-a", (string)run["metadata"]!["name"]!, o => o["status"] = new JsonObject
         {
             ["phase"] = "Succeeded",
             ["completionTime"] = "2026-11-28T12:00:00Z",
@@ -95,9 +65,9 @@ public sealed class ClusterEndToEndTests : IAsyncLifetime
         Assert.Equal("Succeeded", (string?)body["status"]);
         Assert.Equal("the answer", (string?)body["output"]?["summary"]);
 
-        await Eventually.Until(() => (int?)_api.Get("arkevents", "team-a", "hook")!["status"]?["firedCount"] == 1
-            && (string?)_api.Get("arkevents", "team-a", "hook")!["status"]?["lastRun"]?["result"] == "Succeeded", "status counted and completed");
-        await Eventually.Until(() => _api.List("events", "team-a").Any(e => (string?)e["reason"] == "Fired"), "Fired event");
+        await Eventually.Until(() => (int?)Api.Get("arkevents", "team-a", "hook")!["status"]?["firedCount"] == 1
+            && (string?)Api.Get("arkevents", "team-a", "hook")!["status"]?["lastRun"]?["result"] == "Succeeded", "status counted and completed");
+        await Eventually.Until(() => Api.List("events", "team-a").Any(e => (string?)e["reason"] == "Fired"), "Fired event");
     }
 
     [Fact]
@@ -107,7 +77,7 @@ public sealed class ClusterEndToEndTests : IAsyncLifetime
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.True(response.StatusCode == HttpStatusCode.InternalServerError, body.ToJsonString());
         Assert.Contains("flow template no-such-flow not found in namespace team-a", body.ToJsonString(), StringComparison.Ordinal);
-        Assert.Equal(1, _api.Requests.Count(r => r.Method == "GET" && r.Path.EndsWith("/arkflows/no-such-flow", StringComparison.Ordinal)));
-        Assert.Empty(_api.List("arkflows", "team-a", "arkonis.dev/event=orphan"));
+        Assert.Equal(1, Api.Requests.Count(r => r.Method == "GET" && r.Path.EndsWith("/arkflows/no-such-flow", StringComparison.Ordinal)));
+        Assert.Empty(Api.List("arkflows", "team-a", "arkonis.dev/event=orphan"));
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Tests.Harness;
-using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -10,60 +9,43 @@ namespace Arkonis.Dispatcher.Tests.Kubernetes;
 /// <summary>Cluster mode: <c>/readyz</c> is 503 until the ArkEvents are listed, 200 after; the YAML source does not run.</summary>
 public sealed class ClusterReadinessTests : IAsyncLifetime
 {
-    private KubeApiStandIn _api = null!;
-    private FakeDaprSidecar _sidecar = null!;
-    private DispatcherApp _app = null!;
-    private HttpClient _client = null!;
-    private readonly string _unusedCatalog = Directory.CreateTempSubdirectory("arkevent-unused-").FullName;
+    private ClusterHost _cluster = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _cluster = await ClusterHost.StartAsync(api =>
     {
-        _api = await KubeApiStandIn.StartAsync();
-        _api.Seed("arkevents", Fixtures.Webhook("hook", pipelines: "research-flow"));
+        api.Seed("arkevents", Fixtures.Webhook("hook", pipelines: "research-flow"));
         // The API server is away when the dispatcher starts: nothing can be listed yet.
-        _api.Unavailable = true;
-        _sidecar = await FakeDaprSidecar.StartAsync(TimeSpan.FromMilliseconds(10));
-        _app = ClusterEndToEndTests.ClusterApp(_sidecar, _api, _unusedCatalog);
-        _app.UseKestrel();
-        _app.StartServer();
-        _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_app.PublicPort}"), Timeout = TimeSpan.FromSeconds(60) };
-    }
+        api.Unavailable = true;
+    });
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-        await _sidecar.DisposeAsync();
-        await _api.DisposeAsync();
-        Directory.Delete(_unusedCatalog, recursive: true);
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task Readyz_is_503_until_the_arkevents_are_listed_then_200()
     {
-        using (var before = await _client.GetAsync("/readyz"))
+        using (var before = await _cluster.Client.GetAsync("/readyz"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, before.StatusCode);
         }
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _cluster.Client.GetAsync("/healthz")).StatusCode);
 
-        _api.Unavailable = false;
+        _cluster.Api.Unavailable = false;
         await DispatcherFixture.EventuallyAsync(
             async () =>
             {
-                using var response = await _client.GetAsync("/readyz");
+                using var response = await _cluster.Client.GetAsync("/readyz");
                 return response.StatusCode;
             },
             status => status == HttpStatusCode.OK,
             Eventually.DefaultDeadline,
             "readiness after the list");
-        Assert.NotNull(_app.Services.GetRequiredService<ArkEventCatalog>().Find("team-a", "hook"));
+        Assert.NotNull(_cluster.App.Services.GetRequiredService<ArkEventCatalog>().Find("team-a", "hook"));
     }
 
     [Fact]
     public async Task Metrics_name_the_service_and_the_pod()
     {
-        var metrics = await _client.GetStringAsync("/metrics");
+        var metrics = await _cluster.Client.GetStringAsync("/metrics");
         var targetInfo = metrics.Split('\n').Single(line => line.StartsWith("target_info{", StringComparison.Ordinal));
         Assert.Contains("service_name=\"arkevent-dispatcher\"", targetInfo, StringComparison.Ordinal);
         Assert.Contains("service_instance_id=\"pod-a\"", targetInfo, StringComparison.Ordinal);
@@ -72,7 +54,7 @@ public sealed class ClusterReadinessTests : IAsyncLifetime
     [Fact]
     public void The_yaml_source_is_not_registered()
     {
-        Assert.Null(_app.Services.GetService<YamlDirectoryCatalogSource>());
-        Assert.DoesNotContain(_app.Services.GetServices<IHostedService>(), s => s is YamlDirectoryCatalogSource);
+        Assert.Null(_cluster.App.Services.GetService<YamlDirectoryCatalogSource>());
+        Assert.DoesNotContain(_cluster.App.Services.GetServices<IHostedService>(), s => s is YamlDirectoryCatalogSource);
     }
 }
