@@ -22,6 +22,7 @@ public static class CatalogServiceCollectionExtensions
         services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.SectionName)
             .Validate(o => !string.IsNullOrWhiteSpace(o.Directory) && o.PollInterval > TimeSpan.Zero, "Catalog:Directory is required and Catalog:PollInterval must be positive.")
             .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<CatalogOptions>, CatalogDirectoryMustExist>();
         services.AddSingleton<YamlDirectoryCatalogSource>();
         services.AddHostedService(sp => sp.GetRequiredService<YamlDirectoryCatalogSource>());
         services.AddHealthChecks().AddCheck<YamlCatalogHealthCheck>("yaml-catalog", tags: [DispatcherPipeline.ReadyTag]);

@@ -75,7 +75,9 @@ public sealed class LocalRunFilesTests
         // pubsub.in-memory lives in one daprd: the runner's completions must go through the dispatcher's sidecar.
         Assert.Equal($"http://127.0.0.1:{Scalar(dispatcher, "daprGRPCPort")}", Scalar(runner, "env", "FlowRunner__PublishGrpcEndpoint"));
         Assert.EndsWith(":" + Scalar(runner, "appPort"), Scalar(runner, "env", "ASPNETCORE_URLS"), StringComparison.Ordinal);
-        Assert.True(Directory.Exists(Path.Combine(Root, Scalar(dispatcher, "env", "Catalog__Directory"))));
+        // The dispatcher runs in its appDirPath (dapr/cli cmd/run.go), so its relative paths are read from there.
+        var appDirectory = DaprRunFile.Load(Path.Combine(Root, "dapr.yaml")).App(DispatcherPipeline.ServiceName).AppDirPath;
+        Assert.True(Directory.Exists(Path.Combine(appDirectory, Scalar(dispatcher, "env", "Catalog__Directory"))));
     }
 
     [Theory]
