@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Kubernetes.Watching;
+using Arkonis.Model.Json;
 using Arkonis.Model.Resources;
 using k8s;
 using k8s.Models;
@@ -148,7 +149,7 @@ internal sealed class ArkEventStatusWriter(
                 change.ApplyTo(next);
             }
             var after = JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject();
-            var ops = JsonPatchDiff.TopLevel("/status", before, after);
+            var ops = StatusPatch(before, after);
             if (ops.Count == 0 && fromServer)
             {
                 return;
@@ -189,6 +190,12 @@ internal sealed class ArkEventStatusWriter(
         throw new InvalidOperationException($"gave up after {MaxAttempts} attempts (conflicts or an unreachable API server)");
     }
 
+    /// <summary>The operations that turn the object's status <paramref name="before"/> into <paramref name="after"/> (a missing status is added whole).</summary>
+    private static JsonArray StatusPatch(JsonObject? before, JsonObject after) =>
+        JsonPatchDiff.ToJsonArray(JsonPatchDiff.Diff(
+            before is null ? new JsonObject() : new JsonObject { ["status"] = before.DeepClone() },
+            new JsonObject { ["status"] = after.DeepClone() }));
+
     private sealed record Pending(StatusChange Change, TaskCompletionSource Done);
 
     private sealed class Mailbox
@@ -199,36 +206,4 @@ internal sealed class ArkEventStatusWriter(
 
         public bool Closed { get; set; }
     }
-}
-
-/// <summary>Builds JSON Patch operations from two versions of one object.</summary>
-internal static class JsonPatchDiff
-{
-    /// <summary>Add/replace/remove operations for the members of <paramref name="after"/> that differ from <paramref name="before"/>.</summary>
-    public static JsonArray TopLevel(string path, JsonObject? before, JsonObject after)
-    {
-        var ops = new JsonArray();
-        if (before is null)
-        {
-            ops.Add(new JsonObject { ["op"] = "add", ["path"] = path, ["value"] = after.DeepClone() });
-            return ops;
-        }
-        foreach (var (key, value) in after)
-        {
-            if (!before.TryGetPropertyValue(key, out var old) || !JsonNode.DeepEquals(old, value))
-            {
-                ops.Add(new JsonObject { ["op"] = "add", ["path"] = $"{path}/{Escape(key)}", ["value"] = value?.DeepClone() });
-            }
-        }
-        foreach (var (key, _) in before)
-        {
-            if (!after.ContainsKey(key))
-            {
-                ops.Add(new JsonObject { ["op"] = "remove", ["path"] = $"{path}/{Escape(key)}" });
-            }
-        }
-        return ops;
-    }
-
-    private static string Escape(string key) => key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 }
