@@ -239,7 +239,9 @@ public static class TriggerApi
         {
             return (null, TriggerProblems.Problem(http, TriggerProblem.TokenInQuery));
         }
-        if (BearerToken(http.Request) is not { } token || !IsKubernetesName(@namespace, 63) || !IsKubernetesName(name, 253))
+        // A name Kubernetes could not hold names no trigger: answered like any unknown trigger, before any lookup.
+        if (BearerToken(http.Request) is not { } token ||
+            !KubernetesNames.IsDns1123Label(@namespace) || !KubernetesNames.IsDns1123Subdomain(name))
         {
             return (null, TriggerProblems.Problem(http, TriggerProblem.Unauthorized));
         }
@@ -279,11 +281,6 @@ public static class TriggerApi
 
     private static bool IsValidIdempotencyKey(string key) =>
         key.Length is > 0 and <= 255 && key.All(c => c is >= ' ' and <= '~');
-
-    private static bool IsKubernetesName(string value, int maxLength) =>
-        value.Length is > 0 && value.Length <= maxLength &&
-        value.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.') &&
-        char.IsAsciiLetterOrDigit(value[0]) && char.IsAsciiLetterOrDigit(value[^1]);
 
     private static ProblemHttpResult SidecarProblem(HttpContext http, TriggerServices services) =>
         TriggerProblems.Problem(http, TriggerProblem.SidecarUnavailable, retryAfterSeconds: services.Options.Value.SidecarRetryAfterSeconds);
