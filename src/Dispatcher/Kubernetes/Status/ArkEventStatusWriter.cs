@@ -33,11 +33,14 @@ internal sealed class ArkEventStatusWriter(
     IOptions<KubernetesModeOptions> options,
     TimeProvider time,
     KubernetesModeMetrics metrics,
-    ILogger<ArkEventStatusWriter> logger)
+    ILogger<ArkEventStatusWriter> logger) : IDisposable
 {
     // With backoff capped at MaxBackoff (30 s by default), this rides out an API server outage of several minutes.
     private const int MaxAttempts = 40;
     private readonly ConcurrentDictionary<(string Namespace, string Name), Mailbox> _mailboxes = new();
+
+    // Writes run in the background, after the fire that queued them has answered: they stop when the writer is disposed.
+    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Queues a change; the task completes when it is written (or given up on, which is logged).</summary>
     public Task Enqueue(string @namespace, string name, StatusChange change)
@@ -62,6 +65,9 @@ internal sealed class ArkEventStatusWriter(
             return pending.Done.Task;
         }
     }
+
+    // Cancelled, not disposed: a drain still running reads its token.
+    public void Dispose() => _stopping.Cancel();
 
     /// <summary>Applies the reconciler's merge patch (<c>{"status":{...}}</c>) through the status subresource.</summary>
     public async Task<ArkEvent> PatchReconciledAsync(ArkEvent arkEvent, JsonObject mergePatch, CancellationToken cancellationToken)
@@ -93,7 +99,11 @@ internal sealed class ArkEventStatusWriter(
             }
             try
             {
-                await ApplyAsync(@namespace, name, batch.Select(p => p.Change).ToList());
+                await ApplyAsync(@namespace, name, batch.Select(p => p.Change).ToList(), _stopping.Token);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                // Shutting down: what is left is not written by this replica.
             }
             catch (Exception e)
             {
@@ -106,88 +116,126 @@ internal sealed class ArkEventStatusWriter(
         }
     }
 
-    private async Task ApplyAsync(string @namespace, string name, IReadOnlyList<StatusChange> changes)
+    private async Task ApplyAsync(string @namespace, string name, IReadOnlyList<StatusChange> changes, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["namespace"] = @namespace, ["name"] = name });
         // The catalog's copy is usually current: try it first, read from the server after a lost race.
-        var current = catalog.Find(@namespace, name)?.Event;
-        var fromServer = false;
-        // The status our last patch would have produced, when that patch failed in a way that may still have applied it
-        // (a timeout or a 5xx after the write): seeing exactly it on the server means it did, and applying again would count twice.
-        JsonObject? unconfirmed = null;
+        var state = new ApplyState(@namespace, name, changes) { Current = catalog.Find(@namespace, name)?.Event };
         var unavailable = new Backoff(options.Value.MinBackoff, options.Value.MaxBackoff);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            if (current is null || attempt > 1)
+            switch (await TryOnceAsync(state, attempt, cancellationToken))
             {
-                fromServer = true;
-                try
-                {
-                    var fresh = (JsonElement)await client.CustomObjects.GetNamespacedCustomObjectAsync(
-                        ArkonisNames.Group, ArkonisNames.Version, @namespace, ArkonisNames.ArkEvents, name);
-                    current = KubernetesJson.Deserialize<ArkEvent>(fresh);
-                }
-                catch (Exception e) when (KubernetesErrors.IsNotFound(e))
-                {
+                case Attempt.Done:
                     return;
-                }
-                catch (Exception e) when (KubernetesErrors.IsTransient(e))
-                {
+                case Attempt.Unavailable:
                     // The API server is away or overloaded: keep the changes and try again (a count is never dropped lightly).
-                    await Task.Delay(unavailable.Next(), time);
-                    continue;
-                }
-            }
-            var before = current.Status is null ? null : JsonNode.Parse(KubernetesJson.Serialize(current.Status))!.AsObject();
-            if (unconfirmed is not null && fromServer && JsonNode.DeepEquals(before, unconfirmed))
-            {
-                return; // our patch landed; only its answer was lost
-            }
-            var next = before is null ? new ArkEventStatus() : KubernetesJson.Deserialize<ArkEventStatus>(before);
-            foreach (var change in changes)
-            {
-                change.ApplyTo(next);
-            }
-            var after = JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject();
-            var ops = StatusPatch(before, after);
-            if (ops.Count == 0 && fromServer)
-            {
-                return;
-            }
-            if (ops.Count == 0)
-            {
-                // Nothing to do against the catalog's copy, which can lag behind the server (the watch is late, or another
-                // replica wrote since): a completion for the run that copy does not know yet would be dropped. Re-read.
-                current = null;
-                continue;
-            }
-            ops.Insert(0, new JsonObject { ["op"] = "test", ["path"] = "/metadata/resourceVersion", ["value"] = current.Metadata.ResourceVersion });
-            try
-            {
-                await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
-                    new V1Patch(ops.ToJsonString(), V1Patch.PatchType.JsonPatch),
-                    ArkonisNames.Group, ArkonisNames.Version, @namespace, ArkonisNames.ArkEvents, name,
-                    fieldManager: options.Value.FieldManager);
-                metrics.StatusPatched("runs");
-                return;
-            }
-            catch (Exception e) when (KubernetesErrors.IsLostRace(e))
-            {
-                metrics.StatusConflict();
-                // Back off a little, with jitter, so two replicas racing on one event do not stay in step.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 10))), time);
-            }
-            catch (Exception e) when (KubernetesErrors.IsNotFound(e))
-            {
-                return;
-            }
-            catch (Exception e) when (KubernetesErrors.IsTransient(e))
-            {
-                unconfirmed = after;
-                await Task.Delay(unavailable.Next(), time);
+                    await Task.Delay(unavailable.Next(), time, cancellationToken);
+                    break;
+                case Attempt.LostRace:
+                    // Back off a little, with jitter, so two replicas racing on one event do not stay in step.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 10))), time, cancellationToken);
+                    break;
+                case Attempt.Reread:
+                    break;
             }
         }
         throw new InvalidOperationException($"gave up after {MaxAttempts} attempts (conflicts or an unreachable API server)");
+    }
+
+    /// <summary>One compare-and-swap: (re-)read the object when needed, apply the changes to its status, write them.</summary>
+    private async Task<Attempt> TryOnceAsync(ApplyState state, int attempt, CancellationToken cancellationToken)
+    {
+        if (state.Current is null || attempt > 1)
+        {
+            state.FromServer = true;
+            var read = await ReadAsync(state, cancellationToken);
+            if (read is not null)
+            {
+                return read.Value;
+            }
+        }
+        var current = state.Current!;
+        var before = current.Status is null ? null : JsonNode.Parse(KubernetesJson.Serialize(current.Status))!.AsObject();
+        if (state.Unconfirmed is not null && state.FromServer && JsonNode.DeepEquals(before, state.Unconfirmed))
+        {
+            return Attempt.Done; // our patch landed; only its answer was lost
+        }
+        var after = Applied(before, state.Changes);
+        var ops = StatusPatch(before, after);
+        if (ops.Count == 0 && state.FromServer)
+        {
+            return Attempt.Done;
+        }
+        if (ops.Count == 0)
+        {
+            // Nothing to do against the catalog's copy, which can lag behind the server (the watch is late, or another
+            // replica wrote since): a completion for the run that copy does not know yet would be dropped. Re-read.
+            state.Current = null;
+            return Attempt.Reread;
+        }
+        ops.Insert(0, new JsonObject { ["op"] = "test", ["path"] = "/metadata/resourceVersion", ["value"] = current.Metadata.ResourceVersion });
+        return await WriteAsync(state, ops, after, cancellationToken);
+    }
+
+    /// <summary>Reads the object from the server into <paramref name="state"/>; an outcome only when there is nothing to apply to.</summary>
+    private async Task<Attempt?> ReadAsync(ApplyState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var fresh = (JsonElement)await client.CustomObjects.GetNamespacedCustomObjectAsync(
+                ArkonisNames.Group, ArkonisNames.Version, state.Namespace, ArkonisNames.ArkEvents, state.Name, cancellationToken: cancellationToken);
+            state.Current = KubernetesJson.Deserialize<ArkEvent>(fresh);
+            return null;
+        }
+        catch (Exception e) when (KubernetesErrors.IsNotFound(e))
+        {
+            return Attempt.Done;
+        }
+        catch (Exception e) when (KubernetesErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+        {
+            return Attempt.Unavailable;
+        }
+    }
+
+    /// <summary>Sends the JSON Patch (which starts with the resourceVersion test) to the status subresource.</summary>
+    private async Task<Attempt> WriteAsync(ApplyState state, JsonArray ops, JsonObject after, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+                new V1Patch(ops.ToJsonString(), V1Patch.PatchType.JsonPatch),
+                ArkonisNames.Group, ArkonisNames.Version, state.Namespace, ArkonisNames.ArkEvents, state.Name,
+                fieldManager: options.Value.FieldManager, cancellationToken: cancellationToken);
+            metrics.StatusPatched("runs");
+            return Attempt.Done;
+        }
+        catch (Exception e) when (KubernetesErrors.IsLostRace(e))
+        {
+            metrics.StatusConflict();
+            return Attempt.LostRace;
+        }
+        catch (Exception e) when (KubernetesErrors.IsNotFound(e))
+        {
+            return Attempt.Done;
+        }
+        catch (Exception e) when (KubernetesErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+        {
+            // The write may have landed with only its answer lost: seeing exactly this status on the next read means it did.
+            state.Unconfirmed = after;
+            return Attempt.Unavailable;
+        }
+    }
+
+    /// <summary>The status after the changes, as JSON.</summary>
+    private static JsonObject Applied(JsonObject? before, IReadOnlyList<StatusChange> changes)
+    {
+        var next = before is null ? new ArkEventStatus() : KubernetesJson.Deserialize<ArkEventStatus>(before);
+        foreach (var change in changes)
+        {
+            change.ApplyTo(next);
+        }
+        return JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject();
     }
 
     /// <summary>The operations that turn the object's status <paramref name="before"/> into <paramref name="after"/> (a missing status is added whole).</summary>
@@ -197,6 +245,35 @@ internal sealed class ArkEventStatusWriter(
             new JsonObject { ["status"] = after.DeepClone() }));
 
     private sealed record Pending(StatusChange Change, TaskCompletionSource Done);
+
+    /// <summary>What one try of a batch ends in.</summary>
+    private enum Attempt
+    {
+        Done,
+        Unavailable,
+        LostRace,
+        Reread,
+    }
+
+    /// <summary>One batch being written: the object as last read, and whether that read came from the server.</summary>
+    private sealed class ApplyState(string @namespace, string name, IReadOnlyList<StatusChange> changes)
+    {
+        public string Namespace { get; } = @namespace;
+
+        public string Name { get; } = name;
+
+        public IReadOnlyList<StatusChange> Changes { get; } = changes;
+
+        public ArkEvent? Current { get; set; }
+
+        public bool FromServer { get; set; }
+
+        /// <summary>
+        /// The status our last patch would have produced, when that patch failed in a way that may still have applied it
+        /// (a timeout or a 5xx after the write): seeing exactly it on the server means it did, and applying again would count twice.
+        /// </summary>
+        public JsonObject? Unconfirmed { get; set; }
+    }
 
     private sealed class Mailbox
     {
