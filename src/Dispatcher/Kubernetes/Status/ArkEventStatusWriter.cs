@@ -8,6 +8,7 @@ using Arkonis.Model.Resources;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace Arkonis.Dispatcher.Kubernetes.Status;
 
@@ -41,6 +42,15 @@ internal sealed class ArkEventStatusWriter(
 
     // Writes run in the background, after the fire that queued them has answered: they stop when the writer is disposed.
     private readonly CancellationTokenSource _stopping = new();
+
+    private static readonly ResiliencePropertyKey<ApplyState?> BatchKey = new("arkonis.status-batch");
+
+    /// <summary>Up to <see cref="MaxAttempts"/> tries of one batch; each try is one compare-and-swap.</summary>
+    private readonly ResiliencePipeline<Attempt> _retry = KubernetesRetry.WhileOutcome<Attempt>(
+        outcome => outcome != Attempt.Done,
+        args => DelayAfter(args.Outcome.Result, args.AttemptNumber, args.Context.Properties.GetValue(BatchKey, null)!, options.Value),
+        time,
+        MaxAttempts - 1);
 
     /// <summary>Queues a change; the task completes when it is written (or given up on, which is logged).</summary>
     public Task Enqueue(string @namespace, string name, StatusChange change)
@@ -121,32 +131,41 @@ internal sealed class ArkEventStatusWriter(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["namespace"] = @namespace, ["name"] = name });
         // The catalog's copy is usually current: try it first, read from the server after a lost race.
         var state = new ApplyState(@namespace, name, changes) { Current = catalog.Find(@namespace, name)?.Event };
-        var unavailable = new Backoff(options.Value.MinBackoff, options.Value.MaxBackoff);
-        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(BatchKey, state);
+        Attempt outcome;
+        try
         {
-            switch (await TryOnceAsync(state, attempt, cancellationToken))
-            {
-                case Attempt.Done:
-                    return;
-                case Attempt.Unavailable:
-                    // The API server is away or overloaded: keep the changes and try again (a count is never dropped lightly).
-                    await Task.Delay(unavailable.Next(), time, cancellationToken);
-                    break;
-                case Attempt.LostRace:
-                    // Back off a little, with jitter, so two replicas racing on one event do not stay in step.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 10))), time, cancellationToken);
-                    break;
-                case Attempt.Reread:
-                    break;
-            }
+            outcome = await _retry.ExecuteAsync(
+                static (context, writer) => new ValueTask<Attempt>(writer.TryOnceAsync(context.Properties.GetValue(BatchKey, null)!, context.CancellationToken)),
+                context,
+                this);
         }
-        throw new InvalidOperationException($"gave up after {MaxAttempts} attempts (conflicts or an unreachable API server)");
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+        if (outcome != Attempt.Done)
+        {
+            throw new InvalidOperationException($"gave up after {MaxAttempts} attempts (conflicts or an unreachable API server)");
+        }
     }
 
-    /// <summary>One compare-and-swap: (re-)read the object when needed, apply the changes to its status, write them.</summary>
-    private async Task<Attempt> TryOnceAsync(ApplyState state, int attempt, CancellationToken cancellationToken)
+    /// <summary>How long to wait before the next try, by what the last one ended in.</summary>
+    private static TimeSpan DelayAfter(Attempt outcome, int retry, ApplyState state, KubernetesModeOptions options) => outcome switch
     {
-        if (state.Current is null || attempt > 1)
+        // The API server is away or overloaded: keep the changes and try again (a count is never dropped lightly).
+        Attempt.Unavailable => KubernetesRetry.Backoff(state.Unavailable++, options),
+        // Back off a little, with jitter, so two replicas racing on one event do not stay in step.
+        Attempt.LostRace => TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(retry + 1, 10))),
+        _ => TimeSpan.Zero,
+    };
+
+    /// <summary>One compare-and-swap: (re-)read the object when needed, apply the changes to its status, write them.</summary>
+    private async Task<Attempt> TryOnceAsync(ApplyState state, CancellationToken cancellationToken)
+    {
+        state.Tries++;
+        if (state.Current is null || state.Tries > 1)
         {
             state.FromServer = true;
             var read = await ReadAsync(state, cancellationToken);
@@ -273,6 +292,11 @@ internal sealed class ArkEventStatusWriter(
         /// (a timeout or a 5xx after the write): seeing exactly it on the server means it did, and applying again would count twice.
         /// </summary>
         public JsonObject? Unconfirmed { get; set; }
+
+        public int Tries { get; set; }
+
+        /// <summary>How many tries found the API server unavailable: the backoff grows with these only.</summary>
+        public int Unavailable { get; set; }
     }
 
     private sealed class Mailbox
