@@ -43,14 +43,9 @@ internal sealed class ArkEventStatusWriter(
     // Writes run in the background, after the fire that queued them has answered: they stop when the writer is disposed.
     private readonly CancellationTokenSource _stopping = new();
 
-    private static readonly ResiliencePropertyKey<ApplyState?> BatchKey = new("arkonis.status-batch");
-
-    /// <summary>Up to <see cref="MaxAttempts"/> tries of one batch; each try is one compare-and-swap.</summary>
-    private readonly ResiliencePipeline<Attempt> _retry = KubernetesRetry.WhileOutcome<Attempt>(
-        outcome => outcome != Attempt.Done,
-        args => DelayAfter(args.Outcome.Result, args.AttemptNumber, args.Context.Properties.GetValue(BatchKey, null)!, options.Value),
-        time,
-        MaxAttempts - 1);
+    /// <summary>Up to <see cref="MaxAttempts"/> tries of one batch; each try is one compare-and-swap and says how long to wait after it.</summary>
+    private readonly ResiliencePipeline<Try> _retry = KubernetesRetry.WhileOutcome<Try>(
+        last => last.Outcome != Attempt.Done, args => args.Outcome.Result.RetryAfter, time, MaxAttempts - 1);
 
     /// <summary>Queues a change; the task completes when it is written (or given up on, which is logged).</summary>
     public Task Enqueue(string @namespace, string name, StatusChange change)
@@ -131,33 +126,24 @@ internal sealed class ArkEventStatusWriter(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["namespace"] = @namespace, ["name"] = name });
         // The catalog's copy is usually current: try it first, read from the server after a lost race.
         var state = new ApplyState(@namespace, name, changes) { Current = catalog.Find(@namespace, name)?.Event };
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(BatchKey, state);
-        Attempt outcome;
-        try
+        var last = await _retry.ExecuteAsync(async token =>
         {
-            outcome = await _retry.ExecuteAsync(
-                static (context, writer) => new ValueTask<Attempt>(writer.TryOnceAsync(context.Properties.GetValue(BatchKey, null)!, context.CancellationToken)),
-                context,
-                this);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-        if (outcome != Attempt.Done)
+            var outcome = await TryOnceAsync(state, token);
+            return new Try(outcome, DelayAfter(outcome, state));
+        }, cancellationToken);
+        if (last.Outcome != Attempt.Done)
         {
             throw new InvalidOperationException($"gave up after {MaxAttempts} attempts (conflicts or an unreachable API server)");
         }
     }
 
     /// <summary>How long to wait before the next try, by what the last one ended in.</summary>
-    private static TimeSpan DelayAfter(Attempt outcome, int retry, ApplyState state, KubernetesModeOptions options) => outcome switch
+    private TimeSpan DelayAfter(Attempt outcome, ApplyState state) => outcome switch
     {
         // The API server is away or overloaded: keep the changes and try again (a count is never dropped lightly).
-        Attempt.Unavailable => KubernetesRetry.Backoff(state.Unavailable++, options),
+        Attempt.Unavailable => KubernetesRetry.Backoff(state.Unavailable++, options.Value),
         // Back off a little, with jitter, so two replicas racing on one event do not stay in step.
-        Attempt.LostRace => TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(retry + 1, 10))),
+        Attempt.LostRace => TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(state.Tries, 10))),
         _ => TimeSpan.Zero,
     };
 
@@ -264,6 +250,9 @@ internal sealed class ArkEventStatusWriter(
             new JsonObject { ["status"] = after.DeepClone() }));
 
     private sealed record Pending(StatusChange Change, TaskCompletionSource Done);
+
+    /// <summary>A try's outcome and the wait before the next try, if there is one.</summary>
+    private readonly record struct Try(Attempt Outcome, TimeSpan RetryAfter);
 
     /// <summary>What one try of a batch ends in.</summary>
     private enum Attempt

@@ -42,8 +42,7 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                await reopen.ExecuteAsync(static (position, token) => new ValueTask<RoundEnd>(position.Loop.RoundAsync(position.Watch, token)),
-                    (Loop: this, Watch: position), cancellationToken);
+                await reopen.ExecuteAsync(token => new ValueTask<RoundEnd>(RoundAsync(position, token)), cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
