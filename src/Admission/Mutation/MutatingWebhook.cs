@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Arkonis.Admission.Hosting;
 using Arkonis.Admission.Reviews;
 using Arkonis.Model.Defaulting;
+using Arkonis.Model.Json;
 
 namespace Arkonis.Admission.Mutation;
 

@@ -2,6 +2,8 @@ using Arkonis.Model.Defaulting;
 using Arkonis.Model.Resources;
 using Arkonis.Model.Validation;
 using k8s;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 
 namespace Arkonis.Dispatcher.Catalog;
 
@@ -34,7 +36,7 @@ public static class YamlDirectoryLoader
             {
                 events = Parse(File.ReadAllText(file));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or YamlDotNet.Core.YamlException
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or YamlException
                                           or InvalidOperationException or FormatException or ArgumentException)
             {
                 unreadable.Add(new UnreadableFile(file, FirstLine(e.Message)));
@@ -74,7 +76,7 @@ public static class YamlDirectoryLoader
     internal static List<ArkEvent> Parse(string yaml)
     {
         var events = new List<ArkEvent>();
-        foreach (var document in SplitDocuments(yaml))
+        foreach (var document in Documents(yaml))
         {
             var probe = KubernetesYaml.Deserialize<KubernetesObjectProbe>(document);
             if (probe is null)
@@ -91,26 +93,23 @@ public static class YamlDirectoryLoader
         return events;
     }
 
-    private static IEnumerable<string> SplitDocuments(string yaml)
+    /// <summary>
+    /// The text of each document, as YamlDotNet's parser (the one <see cref="KubernetesYaml"/> reads with) delimits them:
+    /// <c>--- # comment</c>, <c>...</c> and directives are YAML's business. Not <c>KubernetesYaml.LoadAllFromString</c>:
+    /// it fails the whole file on an empty document (a trailing <c>---</c>, a document of comments), which we skip.
+    /// </summary>
+    private static List<string> Documents(string yaml)
     {
-        var current = new List<string>();
-        foreach (var line in yaml.Split('\n'))
+        var documents = new List<string>();
+        var parser = new Parser(new StringReader(yaml));
+        parser.Consume<StreamStart>();
+        while (parser.TryConsume<DocumentStart>(out var start))
         {
-            if (line.TrimEnd() == "---")
-            {
-                if (current.Any(l => !string.IsNullOrWhiteSpace(l) && !l.TrimStart().StartsWith('#')))
-                {
-                    yield return string.Join('\n', current);
-                }
-                current.Clear();
-                continue;
-            }
-            current.Add(line);
+            parser.SkipThisAndNestedEvents();
+            var end = parser.Consume<DocumentEnd>();
+            documents.Add(yaml[(int)start.Start.Index..(int)end.End.Index]);
         }
-        if (current.Any(l => !string.IsNullOrWhiteSpace(l) && !l.TrimStart().StartsWith('#')))
-        {
-            yield return string.Join('\n', current);
-        }
+        return documents;
     }
 
     private static IEnumerable<string> ListFiles(string directory) =>

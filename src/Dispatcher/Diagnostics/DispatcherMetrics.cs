@@ -2,10 +2,10 @@ using System.Diagnostics.Metrics;
 
 namespace Arkonis.Dispatcher.Diagnostics;
 
-/// <summary>The dispatcher's instruments (meter <c>Arkonis.Dispatcher</c>); tags stay low-cardinality.</summary>
+/// <summary>The trigger API's and the runs' instruments, on the <see cref="DispatcherMeter"/>; tags stay low-cardinality.</summary>
 public sealed class DispatcherMetrics
 {
-    public const string MeterName = "Arkonis.Dispatcher";
+    public const string MeterName = DispatcherMeter.Name;
 
     private readonly Counter<long> _fires;
     private readonly Counter<long> _runs;
@@ -14,7 +14,7 @@ public sealed class DispatcherMetrics
 
     public DispatcherMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(MeterName);
+        var meter = DispatcherMeter.From(meterFactory);
         _fires = meter.CreateCounter<long>("arkevent.trigger.requests", "{request}", "Trigger API requests by outcome.");
         _runs = meter.CreateCounter<long>("arkevent.runs.launched", "{run}", "Run launches by cause and outcome.");
         _completions = meter.CreateCounter<long>("arkevent.flow_completions", "{message}", "flow-completed messages by outcome.");

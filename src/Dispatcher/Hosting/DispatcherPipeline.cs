@@ -21,12 +21,12 @@ public static class DispatcherPipeline
         services.AddMetrics();
         services.AddHealthChecks();
         services.AddSingleton<DispatcherMetrics>();
-        // Every Arkonis.* meter (runs, triggers, reconciler) plus ASP.NET Core's own, scraped at /metrics.
+        // The dispatcher's meter (runs, triggers, reconciler) plus ASP.NET Core's own, scraped at /metrics.
         // The resource names the service in target_info; Kubernetes mode adds the pod name as the instance id.
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithMetrics(metrics => metrics
-            .AddMeter("Arkonis.*", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
+            .AddMeter(DispatcherMeter.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
             .AddPrometheusExporter());
         services.AddSingleton(TimeProvider.System);
         return services;

@@ -1,12 +1,17 @@
+using Arkonis.Model.Resources;
+
 namespace Arkonis.Dispatcher.Kubernetes;
 
-/// <summary>The API coordinates, labels and annotations the dispatcher reads and writes in a cluster.</summary>
+/// <summary>
+/// The API coordinates, labels and annotations the dispatcher reads and writes in a cluster. The group, version and
+/// ArkEvent plural are the model's (<see cref="ArkEvent"/>); only what the dispatcher alone uses is declared here.
+/// </summary>
 internal static class ArkonisNames
 {
-    public const string Group = "arkonis.dev";
-    public const string Version = "v1alpha1";
-    public const string ApiVersion = Group + "/" + Version;
-    public const string ArkEvents = "arkevents";
+    public const string Group = ArkEvent.Group;
+    public const string Version = ArkEvent.Version;
+    public const string ApiVersion = ArkEvent.ApiVersionValue;
+    public const string ArkEvents = ArkEvent.Plural;
     public const string ArkFlows = "arkflows";
     public const string ArkFlowKind = "ArkFlow";
 

@@ -1,14 +1,13 @@
 using System.Diagnostics.Metrics;
+using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Kubernetes.Catalog;
 using Arkonis.Dispatcher.Kubernetes.Leadership;
 
 namespace Arkonis.Dispatcher.Kubernetes;
 
-/// <summary>The cluster-mode metrics (meter <c>Arkonis.Dispatcher.Kubernetes</c>).</summary>
+/// <summary>The cluster-mode metrics, on the <see cref="DispatcherMeter"/>.</summary>
 internal sealed class KubernetesModeMetrics
 {
-    public const string MeterName = "Arkonis.Dispatcher.Kubernetes";
-
     private readonly Counter<long> _statusPatches;
     private readonly Counter<long> _statusConflicts;
     private readonly Counter<long> _events;
@@ -16,7 +15,7 @@ internal sealed class KubernetesModeMetrics
 
     public KubernetesModeMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(MeterName);
+        var meter = DispatcherMeter.From(meterFactory);
         _statusPatches = meter.CreateCounter<long>("arkevent.status.patches", "{patch}", "Status subresource patches sent, by kind (runs, reconcile).");
         _statusConflicts = meter.CreateCounter<long>("arkevent.status.conflicts", "{conflict}", "Status patches refused because another writer came first (retried).");
         _events = meter.CreateCounter<long>("arkevent.k8s_events", "{event}", "Kubernetes Events, by outcome (sent, suppressed, dropped) and reason.");

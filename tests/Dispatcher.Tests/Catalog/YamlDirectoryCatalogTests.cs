@@ -80,6 +80,28 @@ public sealed class YamlDirectoryCatalogTests : IDisposable
         Assert.Contains(byName["bad"].Problems, p => p.StartsWith("spec.source.cron:", StringComparison.Ordinal));
     }
 
+    public static TheoryData<string, string> MultiDocumentFiles => new()
+    {
+        { "a separator with a comment", Valid + "\n--- # the second one\n" + Valid.Replace("name: ok", "name: ok2") },
+        { "a leading and a trailing separator", "---\n" + Valid + "\n---\n" + Valid.Replace("name: ok", "name: ok2") + "\n---\n" },
+        { "a document of comments only", Valid + "\n---\n# nothing here\n---\n" + Valid.Replace("name: ok", "name: ok2") },
+        { "an explicit document end", Valid + "\n...\n---\n" + Valid.Replace("name: ok", "name: ok2") },
+    };
+
+    [Theory]
+    [MemberData(nameof(MultiDocumentFiles))]
+    public void Every_document_of_a_file_loads_whatever_yaml_separates_them_with(string name, string yaml)
+    {
+        _ = name;
+        File.WriteAllText(Path.Combine(_directory, "two.yaml"), yaml);
+
+        var scan = YamlDirectoryLoader.Load(_directory, "default");
+
+        Assert.Empty(scan.Unreadable);
+        Assert.Equal(["ok", "ok2"], scan.Entries.Select(e => e.Entry.Name).Order());
+        Assert.All(scan.Entries, e => Assert.True(e.Entry.IsValid, string.Join("; ", e.Entry.Problems)));
+    }
+
     [Fact]
     public async Task The_source_reloads_when_a_file_changes_and_survives_a_broken_edit()
     {

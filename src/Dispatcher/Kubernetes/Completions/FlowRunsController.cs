@@ -42,9 +42,10 @@ internal sealed class FlowRunsController(
         Marked,
     }
 
-    private sealed class Retry(Backoff backoff)
+    private sealed class Retry
     {
-        public Backoff Backoff { get; } = backoff;
+        /// <summary>Retries so far: the next one waits the shared backoff for this count.</summary>
+        public int Attempts;
 
         public int Scheduled;
     }
@@ -150,7 +151,7 @@ internal sealed class FlowRunsController(
     /// <summary>Schedules one retry at a time per flow, with the latest copy of the flow this leader has seen.</summary>
     private void RetryLater((string Namespace, string Name) key, CancellationToken cancellationToken)
     {
-        var retry = _retries.GetOrAdd(key, _ => new Retry(new Backoff(options.Value.MinBackoff, options.Value.MaxBackoff)));
+        var retry = _retries.GetOrAdd(key, _ => new Retry());
         if (Interlocked.Exchange(ref retry.Scheduled, 1) == 1)
         {
             return;
@@ -162,7 +163,7 @@ internal sealed class FlowRunsController(
     {
         try
         {
-            await Task.Delay(retry.Backoff.Next(), Time, cancellationToken);
+            await Task.Delay(KubernetesRetry.Backoff(retry.Attempts++, options.Value), Time, cancellationToken);
             Volatile.Write(ref retry.Scheduled, 0);
             if (_retries.TryGetValue(key, out var current) && current == retry && _runs.TryGetValue(key, out var run))
             {

@@ -6,6 +6,8 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace Arkonis.Dispatcher.Kubernetes.Events;
 
@@ -25,6 +27,20 @@ internal sealed class KubernetesEventRecorder(
         new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     private readonly ConcurrentDictionary<(string Uid, EventKind Kind, string Note), DateTimeOffset> _recent = new();
+
+    // Three tries, 200 then 400 ms apart; a refusal (422 invalid, 409 exists) is final, and so is our own cancellation.
+    private readonly ResiliencePipeline _send = new ResiliencePipelineBuilder { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e
+                && e is not HttpOperationException { Response.StatusCode: System.Net.HttpStatusCode.UnprocessableEntity or System.Net.HttpStatusCode.Conflict }
+                && (e is not OperationCanceledException || !args.Context.CancellationToken.IsCancellationRequested)),
+            MaxRetryAttempts = 2,
+            BackoffType = DelayBackoffType.Linear,
+            Delay = TimeSpan.FromMilliseconds(200),
+            UseJitter = false,
+        })
+        .Build();
 
     public void Record(ArkEvent regarding, EventKind kind, string note)
     {
@@ -110,24 +126,18 @@ internal sealed class KubernetesEventRecorder(
 
     private async Task SendAsync(Eventsv1Event ev, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                await client.EventsV1.CreateNamespacedEventAsync(ev, ev.Metadata.NamespaceProperty, fieldManager: options.Value.FieldManager, cancellationToken: cancellationToken);
-                metrics.EventSent(ev.Reason);
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                if (attempt >= 3 || e is HttpOperationException { Response.StatusCode: System.Net.HttpStatusCode.UnprocessableEntity or System.Net.HttpStatusCode.Conflict })
-                {
-                    KubernetesLog.EventNotSent(logger, ev.Reason, ev.Regarding.NamespaceProperty, ev.Regarding.Name, e);
-                    metrics.EventDropped(ev.Reason);
-                    return;
-                }
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time, cancellationToken);
-            }
+            await _send.ExecuteAsync(
+                async token => await client.EventsV1.CreateNamespacedEventAsync(
+                    ev, ev.Metadata.NamespaceProperty, fieldManager: options.Value.FieldManager, cancellationToken: token),
+                cancellationToken);
+            metrics.EventSent(ev.Reason);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            KubernetesLog.EventNotSent(logger, ev.Reason, ev.Regarding.NamespaceProperty, ev.Regarding.Name, e);
+            metrics.EventDropped(ev.Reason);
         }
     }
 

@@ -2,6 +2,8 @@ using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace Arkonis.Dispatcher.Kubernetes.Leadership;
 
@@ -127,11 +129,30 @@ public abstract class LeaderOnlyService : BackgroundService
 {
     private readonly LeaderElection _leadership;
 
+    // A bug or an unexpected answer must not take the host down: the work starts again a second later, in the same term.
+    private readonly ResiliencePipeline _restart;
+
     protected LeaderOnlyService(LeaderElection leadership, TimeProvider time, ILogger logger)
     {
         _leadership = leadership;
         Time = time;
         Logger = logger;
+        _restart = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e
+                    && (e is not OperationCanceledException || !args.Context.CancellationToken.IsCancellationRequested)),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Constant,
+                Delay = TimeSpan.FromSeconds(1),
+                UseJitter = false,
+                OnRetry = args =>
+                {
+                    KubernetesLog.LeaderWorkFailed(Logger, GetType().Name, args.Outcome.Exception!);
+                    return default;
+                },
+            })
+            .Build();
     }
 
     protected TimeProvider Time { get; }
@@ -156,24 +177,15 @@ public abstract class LeaderOnlyService : BackgroundService
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term);
             try
             {
-                await RunAsLeaderAsync(linked.Token);
-                // Done early: hold until the term ends, so the loop does not start a second run in the same term.
-                await Task.Delay(Timeout.Infinite, linked.Token);
+                await _restart.ExecuteAsync(async token =>
+                {
+                    await RunAsLeaderAsync(token);
+                    // Done early: hold until the term ends, so the loop does not start a second run in the same term.
+                    await Task.Delay(Timeout.Infinite, token);
+                }, linked.Token);
             }
             catch (OperationCanceledException) when (linked.IsCancellationRequested)
             {
-            }
-            catch (Exception e)
-            {
-                // A bug or an unexpected answer must not take the host down; start the work again in a moment.
-                KubernetesLog.LeaderWorkFailed(Logger, GetType().Name, e);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(1), Time, linked.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                }
             }
         }
     }

@@ -78,57 +78,19 @@ internal sealed class ArkEventReconciler(
             return null; // the watch has not caught up with our own last status patch; it will trigger us again
         }
         var now = Time.GetUtcNow();
-        DateTimeOffset? due = null;
         try
         {
+            DateTimeOffset? due = null;
             if (!entry.IsValid)
             {
                 events.Record(ev, EventKind.InvalidSpec, string.Join("; ", entry.Problems));
             }
             else if (ev.Spec.Source?.Type == SourceTypes.Webhook)
             {
-                var token = await tokens.EnsureAsync(ev, cancellationToken);
-                switch (token.Outcome)
-                {
-                    case TokenOutcome.Issued:
-                        events.Record(ev, EventKind.TokenIssued, $"webhook token issued in Secret {WebhookTokenSecrets.SecretName(name)}");
-                        break;
-                    case TokenOutcome.Rotated:
-                        events.Record(ev, EventKind.TokenRotated, $"webhook token rotated; the previous token is accepted until {token.PreviousExpiresAt:O}");
-                        break;
-                    case TokenOutcome.PreviousExpired:
-                        events.Record(ev, EventKind.PreviousTokenExpired, "the previous webhook token expired and was removed");
-                        break;
-                    case TokenOutcome.Conflict:
-                        due = now + options.Value.MinBackoff;
-                        break;
-                }
-                if (token.PreviousExpiresAt is { } expiry && (due is null || expiry < due))
-                {
-                    due = expiry;
-                }
+                due = await ReconcileTokenAsync(ev, name, now, cancellationToken);
             }
-
-            var desired = StatusPlan.For(entry, now, options.Value.WebhookBaseUrl);
-            if (StatusPlan.MergePatch(ev.Status, desired, now) is { } patch)
-            {
-                var updated = await statusWriter.PatchReconciledAsync(ev, patch, cancellationToken);
-                _written[(@namespace, name)] = updated.Metadata.ResourceVersion;
-                // Write through: the next reconcile must not act on the status we just replaced. Not over an object the
-                // watch delivered while the patch was in flight: that one may be newer (a spec change), and the watch
-                // has moved past it, so replacing it would hide the change until the object changes again.
-                if (ReferenceEquals(catalog.Find(@namespace, name), entry))
-                {
-                    catalog.Upsert(Catalog.ArkEventAssessment.Assess(updated, Time));
-                }
-            }
-            if (desired.NextFireAt is { } nextFire)
-            {
-                // Look again just after the occurrence so nextFireAt moves on even if nothing else changes.
-                var after = new DateTimeOffset(nextFire, TimeSpan.Zero).AddSeconds(1);
-                due = due is null || after < due ? after : due;
-            }
-            return due;
+            var nextFire = await ReconcileStatusAsync(entry, @namespace, name, now, cancellationToken);
+            return Earliest(due, nextFire);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -144,6 +106,54 @@ internal sealed class ArkEventReconciler(
             return now + options.Value.MaxBackoff / 10;
         }
     }
+
+    /// <summary>Issues, rotates or expires the webhook token and records what happened; returns when to look again, if due.</summary>
+    private async Task<DateTimeOffset?> ReconcileTokenAsync(Model.Resources.ArkEvent ev, string name, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? due = null;
+        var token = await tokens.EnsureAsync(ev, cancellationToken);
+        switch (token.Outcome)
+        {
+            case TokenOutcome.Issued:
+                events.Record(ev, EventKind.TokenIssued, $"webhook token issued in Secret {WebhookTokenSecrets.SecretName(name)}");
+                break;
+            case TokenOutcome.Rotated:
+                events.Record(ev, EventKind.TokenRotated, $"webhook token rotated; the previous token is accepted until {token.PreviousExpiresAt:O}");
+                break;
+            case TokenOutcome.PreviousExpired:
+                events.Record(ev, EventKind.PreviousTokenExpired, "the previous webhook token expired and was removed");
+                break;
+            case TokenOutcome.Conflict:
+                due = now + options.Value.MinBackoff;
+                break;
+        }
+        return Earliest(due, token.PreviousExpiresAt);
+    }
+
+    /// <summary>Patches the status fields computed from the spec when they differ; returns just after the next cron occurrence, if any.</summary>
+    private async Task<DateTimeOffset?> ReconcileStatusAsync(
+        CatalogEntry entry, string @namespace, string name, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ev = entry.Event;
+        var desired = StatusPlan.For(entry, now, options.Value.WebhookBaseUrl);
+        if (StatusPlan.MergePatch(ev.Status, desired, now) is { } patch)
+        {
+            var updated = await statusWriter.PatchReconciledAsync(ev, patch, cancellationToken);
+            _written[(@namespace, name)] = updated.Metadata.ResourceVersion;
+            // Write through: the next reconcile must not act on the status we just replaced. Not over an object the
+            // watch delivered while the patch was in flight: that one may be newer (a spec change), and the watch
+            // has moved past it, so replacing it would hide the change until the object changes again.
+            if (ReferenceEquals(catalog.Find(@namespace, name), entry))
+            {
+                catalog.Upsert(Catalog.ArkEventAssessment.Assess(updated, Time));
+            }
+        }
+        // Look again just after the occurrence so nextFireAt moves on even if nothing else changes.
+        return desired.NextFireAt is { } nextFire ? new DateTimeOffset(nextFire, TimeSpan.Zero).AddSeconds(1) : null;
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a < b ? a : b;
 
     /// <summary>
     /// True when the catalog still shows an object older than the one our last status patch produced. Resource

@@ -3,10 +3,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Kubernetes.Watching;
+using Arkonis.Model.Json;
 using Arkonis.Model.Resources;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace Arkonis.Dispatcher.Kubernetes.Status;
 
@@ -32,11 +34,18 @@ internal sealed class ArkEventStatusWriter(
     IOptions<KubernetesModeOptions> options,
     TimeProvider time,
     KubernetesModeMetrics metrics,
-    ILogger<ArkEventStatusWriter> logger)
+    ILogger<ArkEventStatusWriter> logger) : IDisposable
 {
     // With backoff capped at MaxBackoff (30 s by default), this rides out an API server outage of several minutes.
     private const int MaxAttempts = 40;
     private readonly ConcurrentDictionary<(string Namespace, string Name), Mailbox> _mailboxes = new();
+
+    // Writes run in the background, after the fire that queued them has answered: they stop when the writer is disposed.
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Up to <see cref="MaxAttempts"/> tries of one batch; each try is one compare-and-swap and says how long to wait after it.</summary>
+    private readonly ResiliencePipeline<Try> _retry = KubernetesRetry.WhileOutcome<Try>(
+        last => last.Outcome != Attempt.Done, args => args.Outcome.Result.RetryAfter, time, MaxAttempts - 1);
 
     /// <summary>Queues a change; the task completes when it is written (or given up on, which is logged).</summary>
     public Task Enqueue(string @namespace, string name, StatusChange change)
@@ -61,6 +70,9 @@ internal sealed class ArkEventStatusWriter(
             return pending.Done.Task;
         }
     }
+
+    // Cancelled, not disposed: a drain still running reads its token.
+    public void Dispose() => _stopping.Cancel();
 
     /// <summary>Applies the reconciler's merge patch (<c>{"status":{...}}</c>) through the status subresource.</summary>
     public async Task<ArkEvent> PatchReconciledAsync(ArkEvent arkEvent, JsonObject mergePatch, CancellationToken cancellationToken)
@@ -92,7 +104,11 @@ internal sealed class ArkEventStatusWriter(
             }
             try
             {
-                await ApplyAsync(@namespace, name, batch.Select(p => p.Change).ToList());
+                await ApplyAsync(@namespace, name, batch.Select(p => p.Change).ToList(), _stopping.Token);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                // Shutting down: what is left is not written by this replica.
             }
             catch (Exception e)
             {
@@ -105,91 +121,172 @@ internal sealed class ArkEventStatusWriter(
         }
     }
 
-    private async Task ApplyAsync(string @namespace, string name, IReadOnlyList<StatusChange> changes)
+    private async Task ApplyAsync(string @namespace, string name, IReadOnlyList<StatusChange> changes, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["namespace"] = @namespace, ["name"] = name });
         // The catalog's copy is usually current: try it first, read from the server after a lost race.
-        var current = catalog.Find(@namespace, name)?.Event;
-        var fromServer = false;
-        // The status our last patch would have produced, when that patch failed in a way that may still have applied it
-        // (a timeout or a 5xx after the write): seeing exactly it on the server means it did, and applying again would count twice.
-        JsonObject? unconfirmed = null;
-        var unavailable = new Backoff(options.Value.MinBackoff, options.Value.MaxBackoff);
-        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        var state = new ApplyState(@namespace, name, changes) { Current = catalog.Find(@namespace, name)?.Event };
+        var last = await _retry.ExecuteAsync(async token =>
         {
-            if (current is null || attempt > 1)
-            {
-                fromServer = true;
-                try
-                {
-                    var fresh = (JsonElement)await client.CustomObjects.GetNamespacedCustomObjectAsync(
-                        ArkonisNames.Group, ArkonisNames.Version, @namespace, ArkonisNames.ArkEvents, name);
-                    current = KubernetesJson.Deserialize<ArkEvent>(fresh);
-                }
-                catch (Exception e) when (KubernetesErrors.IsNotFound(e))
-                {
-                    return;
-                }
-                catch (Exception e) when (KubernetesErrors.IsTransient(e))
-                {
-                    // The API server is away or overloaded: keep the changes and try again (a count is never dropped lightly).
-                    await Task.Delay(unavailable.Next(), time);
-                    continue;
-                }
-            }
-            var before = current.Status is null ? null : JsonNode.Parse(KubernetesJson.Serialize(current.Status))!.AsObject();
-            if (unconfirmed is not null && fromServer && JsonNode.DeepEquals(before, unconfirmed))
-            {
-                return; // our patch landed; only its answer was lost
-            }
-            var next = before is null ? new ArkEventStatus() : KubernetesJson.Deserialize<ArkEventStatus>(before);
-            foreach (var change in changes)
-            {
-                change.ApplyTo(next);
-            }
-            var after = JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject();
-            var ops = JsonPatchDiff.TopLevel("/status", before, after);
-            if (ops.Count == 0 && fromServer)
-            {
-                return;
-            }
-            if (ops.Count == 0)
-            {
-                // Nothing to do against the catalog's copy, which can lag behind the server (the watch is late, or another
-                // replica wrote since): a completion for the run that copy does not know yet would be dropped. Re-read.
-                current = null;
-                continue;
-            }
-            ops.Insert(0, new JsonObject { ["op"] = "test", ["path"] = "/metadata/resourceVersion", ["value"] = current.Metadata.ResourceVersion });
-            try
-            {
-                await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
-                    new V1Patch(ops.ToJsonString(), V1Patch.PatchType.JsonPatch),
-                    ArkonisNames.Group, ArkonisNames.Version, @namespace, ArkonisNames.ArkEvents, name,
-                    fieldManager: options.Value.FieldManager);
-                metrics.StatusPatched("runs");
-                return;
-            }
-            catch (Exception e) when (KubernetesErrors.IsLostRace(e))
-            {
-                metrics.StatusConflict();
-                // Back off a little, with jitter, so two replicas racing on one event do not stay in step.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 10))), time);
-            }
-            catch (Exception e) when (KubernetesErrors.IsNotFound(e))
-            {
-                return;
-            }
-            catch (Exception e) when (KubernetesErrors.IsTransient(e))
-            {
-                unconfirmed = after;
-                await Task.Delay(unavailable.Next(), time);
-            }
+            var outcome = await TryOnceAsync(state, token);
+            return new Try(outcome, DelayAfter(outcome, state));
+        }, cancellationToken);
+        if (last.Outcome != Attempt.Done)
+        {
+            throw new InvalidOperationException($"gave up after {MaxAttempts} attempts (conflicts or an unreachable API server)");
         }
-        throw new InvalidOperationException($"gave up after {MaxAttempts} attempts (conflicts or an unreachable API server)");
     }
 
+    /// <summary>How long to wait before the next try, by what the last one ended in.</summary>
+    private TimeSpan DelayAfter(Attempt outcome, ApplyState state) => outcome switch
+    {
+        // The API server is away or overloaded: keep the changes and try again (a count is never dropped lightly).
+        Attempt.Unavailable => KubernetesRetry.Backoff(state.Unavailable++, options.Value),
+        // Back off a little, with jitter, so two replicas racing on one event do not stay in step.
+        Attempt.LostRace => TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(state.Tries, 10))),
+        _ => TimeSpan.Zero,
+    };
+
+    /// <summary>One compare-and-swap: (re-)read the object when needed, apply the changes to its status, write them.</summary>
+    private async Task<Attempt> TryOnceAsync(ApplyState state, CancellationToken cancellationToken)
+    {
+        state.Tries++;
+        if (state.Current is null || state.Tries > 1)
+        {
+            state.FromServer = true;
+            var read = await ReadAsync(state, cancellationToken);
+            if (read is not null)
+            {
+                return read.Value;
+            }
+        }
+        var current = state.Current!;
+        var before = current.Status is null ? null : JsonNode.Parse(KubernetesJson.Serialize(current.Status))!.AsObject();
+        if (state.Unconfirmed is not null && state.FromServer && JsonNode.DeepEquals(before, state.Unconfirmed))
+        {
+            return Attempt.Done; // our patch landed; only its answer was lost
+        }
+        var after = Applied(before, state.Changes);
+        var ops = StatusPatch(before, after);
+        if (ops.Count == 0 && state.FromServer)
+        {
+            return Attempt.Done;
+        }
+        if (ops.Count == 0)
+        {
+            // Nothing to do against the catalog's copy, which can lag behind the server (the watch is late, or another
+            // replica wrote since): a completion for the run that copy does not know yet would be dropped. Re-read.
+            state.Current = null;
+            return Attempt.Reread;
+        }
+        ops.Insert(0, new JsonObject { ["op"] = "test", ["path"] = "/metadata/resourceVersion", ["value"] = current.Metadata.ResourceVersion });
+        return await WriteAsync(state, ops, after, cancellationToken);
+    }
+
+    /// <summary>Reads the object from the server into <paramref name="state"/>; an outcome only when there is nothing to apply to.</summary>
+    private async Task<Attempt?> ReadAsync(ApplyState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var fresh = (JsonElement)await client.CustomObjects.GetNamespacedCustomObjectAsync(
+                ArkonisNames.Group, ArkonisNames.Version, state.Namespace, ArkonisNames.ArkEvents, state.Name, cancellationToken: cancellationToken);
+            state.Current = KubernetesJson.Deserialize<ArkEvent>(fresh);
+            return null;
+        }
+        catch (Exception e) when (KubernetesErrors.IsNotFound(e))
+        {
+            return Attempt.Done;
+        }
+        catch (Exception e) when (KubernetesErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+        {
+            return Attempt.Unavailable;
+        }
+    }
+
+    /// <summary>Sends the JSON Patch (which starts with the resourceVersion test) to the status subresource.</summary>
+    private async Task<Attempt> WriteAsync(ApplyState state, JsonArray ops, JsonObject after, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+                new V1Patch(ops.ToJsonString(), V1Patch.PatchType.JsonPatch),
+                ArkonisNames.Group, ArkonisNames.Version, state.Namespace, ArkonisNames.ArkEvents, state.Name,
+                fieldManager: options.Value.FieldManager, cancellationToken: cancellationToken);
+            metrics.StatusPatched("runs");
+            return Attempt.Done;
+        }
+        catch (Exception e) when (KubernetesErrors.IsLostRace(e))
+        {
+            metrics.StatusConflict();
+            return Attempt.LostRace;
+        }
+        catch (Exception e) when (KubernetesErrors.IsNotFound(e))
+        {
+            return Attempt.Done;
+        }
+        catch (Exception e) when (KubernetesErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+        {
+            // The write may have landed with only its answer lost: seeing exactly this status on the next read means it did.
+            state.Unconfirmed = after;
+            return Attempt.Unavailable;
+        }
+    }
+
+    /// <summary>The status after the changes, as JSON.</summary>
+    private static JsonObject Applied(JsonObject? before, IReadOnlyList<StatusChange> changes)
+    {
+        var next = before is null ? new ArkEventStatus() : KubernetesJson.Deserialize<ArkEventStatus>(before);
+        foreach (var change in changes)
+        {
+            change.ApplyTo(next);
+        }
+        return JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject();
+    }
+
+    /// <summary>The operations that turn the object's status <paramref name="before"/> into <paramref name="after"/> (a missing status is added whole).</summary>
+    private static JsonArray StatusPatch(JsonObject? before, JsonObject after) =>
+        JsonPatchDiff.ToJsonArray(JsonPatchDiff.Diff(
+            before is null ? new JsonObject() : new JsonObject { ["status"] = before.DeepClone() },
+            new JsonObject { ["status"] = after.DeepClone() }));
+
     private sealed record Pending(StatusChange Change, TaskCompletionSource Done);
+
+    /// <summary>A try's outcome and the wait before the next try, if there is one.</summary>
+    private readonly record struct Try(Attempt Outcome, TimeSpan RetryAfter);
+
+    /// <summary>What one try of a batch ends in.</summary>
+    private enum Attempt
+    {
+        Done,
+        Unavailable,
+        LostRace,
+        Reread,
+    }
+
+    /// <summary>One batch being written: the object as last read, and whether that read came from the server.</summary>
+    private sealed class ApplyState(string @namespace, string name, IReadOnlyList<StatusChange> changes)
+    {
+        public string Namespace { get; } = @namespace;
+
+        public string Name { get; } = name;
+
+        public IReadOnlyList<StatusChange> Changes { get; } = changes;
+
+        public ArkEvent? Current { get; set; }
+
+        public bool FromServer { get; set; }
+
+        /// <summary>
+        /// The status our last patch would have produced, when that patch failed in a way that may still have applied it
+        /// (a timeout or a 5xx after the write): seeing exactly it on the server means it did, and applying again would count twice.
+        /// </summary>
+        public JsonObject? Unconfirmed { get; set; }
+
+        public int Tries { get; set; }
+
+        /// <summary>How many tries found the API server unavailable: the backoff grows with these only.</summary>
+        public int Unavailable { get; set; }
+    }
 
     private sealed class Mailbox
     {
@@ -199,36 +296,4 @@ internal sealed class ArkEventStatusWriter(
 
         public bool Closed { get; set; }
     }
-}
-
-/// <summary>Builds JSON Patch operations from two versions of one object.</summary>
-internal static class JsonPatchDiff
-{
-    /// <summary>Add/replace/remove operations for the members of <paramref name="after"/> that differ from <paramref name="before"/>.</summary>
-    public static JsonArray TopLevel(string path, JsonObject? before, JsonObject after)
-    {
-        var ops = new JsonArray();
-        if (before is null)
-        {
-            ops.Add(new JsonObject { ["op"] = "add", ["path"] = path, ["value"] = after.DeepClone() });
-            return ops;
-        }
-        foreach (var (key, value) in after)
-        {
-            if (!before.TryGetPropertyValue(key, out var old) || !JsonNode.DeepEquals(old, value))
-            {
-                ops.Add(new JsonObject { ["op"] = "add", ["path"] = $"{path}/{Escape(key)}", ["value"] = value?.DeepClone() });
-            }
-        }
-        foreach (var (key, _) in before)
-        {
-            if (!after.ContainsKey(key))
-            {
-                ops.Add(new JsonObject { ["op"] = "remove", ["path"] = $"{path}/{Escape(key)}" });
-            }
-        }
-        return ops;
-    }
-
-    private static string Escape(string key) => key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 }

@@ -41,11 +41,11 @@ internal sealed record TokenState(TokenOutcome Outcome, DateTimeOffset? Previous
 /// </summary>
 internal sealed class WebhookTokenSecrets(IKubernetes client, IOptions<KubernetesModeOptions> options, TimeProvider time)
 {
-    public const string TokenKey = "token";
-    public const string PreviousTokenKey = "previous-token";
-    public const string PreviousExpiresAtKey = "previous-token-expires-at";
+    public const string TokenKey = WebhookTokenSecret.TokenKey;
+    public const string PreviousTokenKey = WebhookTokenSecret.PreviousTokenKey;
+    public const string PreviousExpiresAtKey = WebhookTokenSecret.PreviousTokenExpiresAtKey;
 
-    public static string SecretName(string eventName) => $"{eventName}-webhook-token";
+    public static string SecretName(string eventName) => WebhookTokenSecret.NameFor(eventName);
 
     public async Task<TokenState> EnsureAsync(ArkEvent arkEvent, CancellationToken cancellationToken)
     {

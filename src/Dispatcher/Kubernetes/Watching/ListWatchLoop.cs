@@ -34,90 +34,101 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
 
     public async Task RunAsync(WatchScope scope, IListWatchHandler handler, CancellationToken cancellationToken)
     {
-        var backoff = new Backoff(_options.MinBackoff, _options.MaxBackoff);
-        string? resourceVersion = null;
-        while (!cancellationToken.IsCancellationRequested)
+        var position = new Position(scope, handler);
+        // Nothing came through: the server is away, slow or closing at once. Wait before trying again.
+        var reopen = KubernetesRetry.WhileOutcome<RoundEnd>(
+            end => end == RoundEnd.NothingThrough, _ => KubernetesRetry.Backoff(position.Failures++, _options), time);
+        try
         {
-            var delivered = false;
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                if (resourceVersion is null)
-                {
-                    resourceVersion = await ListAsync(scope, handler, cancellationToken);
-                    KubernetesLog.Listed(logger, scope.ToString(), resourceVersion);
-                    backoff.Reset();
-                }
-
-                var expired = false;
-                // The server ends every watch after timeoutSeconds; silence well past that means a dead connection.
-                using var guard = new CancellationTokenSource(_options.WatchTimeout + TimeSpan.FromSeconds(30), time);
-                using var watchCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, guard.Token);
-                var events = Watch(scope, resourceVersion, onError: ex =>
-                {
-                    if (ex is KubernetesException { Status.Code: (int)HttpStatusCode.Gone })
-                    {
-                        expired = true;
-                    }
-                    else
-                    {
-                        KubernetesLog.WatchStreamError(logger, scope.ToString(), ex);
-                    }
-                }, watchCancellation.Token);
-                await foreach (var (type, obj) in events.WithCancellation(watchCancellation.Token))
-                {
-                    var item = (JsonElement)obj;
-                    resourceVersion = ResourceVersionOf(item) ?? resourceVersion;
-                    delivered = true;
-                    if (type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted)
-                    {
-                        await handler.OnEventAsync(scope, type, item, cancellationToken);
-                    }
-                }
-                if (expired)
-                {
-                    KubernetesLog.WatchExpired(logger, scope.ToString(), resourceVersion);
-                    resourceVersion = null;
-                    continue;
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (OperationCanceledException)
-            {
-                KubernetesLog.WatchStalled(logger, scope.ToString(), resourceVersion);
-            }
-            catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Gone)
-            {
-                KubernetesLog.WatchExpired(logger, scope.ToString(), resourceVersion);
-                resourceVersion = null;
-                continue;
-            }
-            catch (HttpRequestException e) when (e.InnerException is EndOfStreamException)
-            {
-                // The client peeks the first line: a watch that closes with no event at all ends up here.
-            }
-            catch (Exception e)
-            {
-                KubernetesLog.ListWatchFailed(logger, scope.ToString(), e);
-            }
-
-            if (delivered)
-            {
-                backoff.Reset();
-                continue;
-            }
-            // Nothing came through: the server is away, slow or closing at once. Wait before trying again.
-            try
-            {
-                await Task.Delay(backoff.Next(), time, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                await reopen.ExecuteAsync(token => new ValueTask<RoundEnd>(RoundAsync(position, token)), cancellationToken);
             }
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One list (when there is no resourceVersion to watch from) and one watch, until the watch ends.</summary>
+    private async Task<RoundEnd> RoundAsync(Position position, CancellationToken cancellationToken)
+    {
+        var (scope, handler) = (position.Scope, position.Handler);
+        var delivered = false;
+        try
+        {
+            if (position.ResourceVersion is null)
+            {
+                position.ResourceVersion = await ListAsync(scope, handler, cancellationToken);
+                KubernetesLog.Listed(logger, scope.ToString(), position.ResourceVersion);
+                position.Failures = 0;
+            }
+
+            var expired = false;
+            // The server ends every watch after timeoutSeconds; silence well past that means a dead connection.
+            using var guard = new CancellationTokenSource(_options.WatchTimeout + TimeSpan.FromSeconds(30), time);
+            using var watchCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, guard.Token);
+            var events = Watch(scope, position.ResourceVersion, onError: ex =>
+            {
+                if (ex is KubernetesException { Status.Code: (int)HttpStatusCode.Gone })
+                {
+                    expired = true;
+                }
+                else
+                {
+                    KubernetesLog.WatchStreamError(logger, scope.ToString(), ex);
+                }
+            }, watchCancellation.Token);
+            await foreach (var (type, obj) in events.WithCancellation(watchCancellation.Token))
+            {
+                var item = (JsonElement)obj;
+                position.ResourceVersion = ResourceVersionOf(item) ?? position.ResourceVersion;
+                delivered = true;
+                if (type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted)
+                {
+                    await handler.OnEventAsync(scope, type, item, cancellationToken);
+                }
+            }
+            if (expired)
+            {
+                return Expired(position);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            KubernetesLog.WatchStalled(logger, scope.ToString(), position.ResourceVersion);
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Gone)
+        {
+            return Expired(position);
+        }
+        catch (HttpRequestException e) when (e.InnerException is EndOfStreamException)
+        {
+            // The client peeks the first line: a watch that closes with no event at all ends up here.
+        }
+        catch (Exception e)
+        {
+            KubernetesLog.ListWatchFailed(logger, scope.ToString(), e);
+        }
+
+        if (delivered)
+        {
+            position.Failures = 0;
+            return RoundEnd.Delivered;
+        }
+        return RoundEnd.NothingThrough;
+    }
+
+    /// <summary>410 Gone: the resourceVersion is too old to watch from; list again at once.</summary>
+    private RoundEnd Expired(Position position)
+    {
+        KubernetesLog.WatchExpired(logger, position.Scope.ToString(), position.ResourceVersion);
+        position.ResourceVersion = null;
+        return RoundEnd.Expired;
     }
 
     private async Task<string> ListAsync(WatchScope scope, IListWatchHandler handler, CancellationToken cancellationToken)
@@ -154,19 +165,24 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
         && rv.ValueKind == JsonValueKind.String
             ? rv.GetString()
             : null;
-}
 
-/// <summary>Exponential backoff with jitter (a random half to full of the current step).</summary>
-internal sealed class Backoff(TimeSpan min, TimeSpan max)
-{
-    private int _attempt;
-
-    public TimeSpan Next()
+    /// <summary>How one round of list and watch ended.</summary>
+    private enum RoundEnd
     {
-        var step = Math.Min(max.TotalMilliseconds, min.TotalMilliseconds * Math.Pow(2, Math.Min(_attempt, 30)));
-        _attempt++;
-        return TimeSpan.FromMilliseconds(step * (0.5 + (Random.Shared.NextDouble() / 2)));
+        Delivered,
+        Expired,
+        NothingThrough,
     }
 
-    public void Reset() => _attempt = 0;
+    /// <summary>Where a loop stands: the resourceVersion to watch from (none: list first), and failures since the last success.</summary>
+    private sealed class Position(WatchScope scope, IListWatchHandler handler)
+    {
+        public WatchScope Scope { get; } = scope;
+
+        public IListWatchHandler Handler { get; } = handler;
+
+        public string? ResourceVersion { get; set; }
+
+        public int Failures { get; set; }
+    }
 }

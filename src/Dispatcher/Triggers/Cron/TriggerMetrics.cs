@@ -1,11 +1,12 @@
 using System.Diagnostics.Metrics;
+using Arkonis.Dispatcher.Diagnostics;
 
 namespace Arkonis.Dispatcher.Triggers.Cron;
 
-/// <summary>Metrics of the cron and flow-output triggers (meter <c>Arkonis.Dispatcher.Triggers</c>).</summary>
+/// <summary>Metrics of the cron and flow-output triggers, on the <see cref="DispatcherMeter"/>.</summary>
 public sealed class TriggerMetrics
 {
-    public const string MeterName = "Arkonis.Dispatcher.Triggers";
+    public const string MeterName = DispatcherMeter.Name;
 
     private readonly Counter<long> _fires;
     private readonly Counter<long> _skips;
@@ -14,7 +15,7 @@ public sealed class TriggerMetrics
 
     public TriggerMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(MeterName);
+        var meter = DispatcherMeter.From(meterFactory);
         _fires = meter.CreateCounter<long>("arkevent.trigger.fires", "{run}", "Runs started by cron and flow-output triggers.");
         _skips = meter.CreateCounter<long>("arkevent.trigger.skips", "{occurrence}", "Occurrences or completions that did not fire, by reason.");
         _lateness = meter.CreateHistogram<double>("arkevent.cron.lateness", "s", "From an occurrence's scheduled time to its run being started.",

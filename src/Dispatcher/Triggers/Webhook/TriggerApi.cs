@@ -1,5 +1,6 @@
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Activity;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Diagnostics;
@@ -68,39 +69,76 @@ public static class TriggerApi
         [AsParameters] TriggerServices services,
         CancellationToken cancellationToken)
     {
-        var options = services.Options.Value;
-        var mode = http.Request.Query["mode"].ToString();
         using var scope = services.Logger.BeginScope(new Dictionary<string, object?> { ["Namespace"] = @namespace, ["Name"] = name });
         var (entry, denied) = await AuthenticateAsync(@namespace, name, http, services, cancellationToken);
         if (denied is not null)
         {
             return Reject(http, services, @namespace, name, denied);
         }
+        if (TriggerStateProblem(entry!, http) is { } stateProblem)
+        {
+            return Reject(http, services, @namespace, name, stateProblem);
+        }
+        var (request, requestProblem) = await ReadFireRequestAsync(http, services.Options.Value, cancellationToken);
+        if (requestProblem is not null)
+        {
+            return Reject(http, services, @namespace, name, requestProblem);
+        }
 
         var arkEvent = entry!.Event;
-        if (!entry.IsValid)
+        var runId = request!.IdempotencyKey is null
+            ? RunIds.NewWebhook(@namespace, name)
+            : RunIds.ForIdempotencyKey(@namespace, name, request.IdempotencyKey);
+        var statusUrl = $"/triggers/{@namespace}/{name}/runs/{Uri.EscapeDataString(runId)}";
+        using var runScope = services.Logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = runId });
+        var fire = new FireRequest(runId, arkEvent, new TriggerContext(SourceTypes.Webhook, services.Time.GetUtcNow(), request.Body));
+        var (outcome, launchProblem) = await LaunchAsync(fire, @namespace, name, http, services, cancellationToken);
+        if (launchProblem is not null)
         {
-            return Reject(http, services, @namespace, name, TriggerProblems.Problem(
-                http, TriggerProblem.TriggerInvalid, string.Join("; ", entry.Problems)));
-        }
-        if (arkEvent.Spec.Source?.Type != SourceTypes.Webhook)
-        {
-            return Reject(http, services, @namespace, name, TriggerProblems.Problem(http, TriggerProblem.NotWebhook));
-        }
-        if (arkEvent.Spec.Suspend == true)
-        {
-            return Reject(http, services, @namespace, name, TriggerProblems.Problem(http, TriggerProblem.Suspended));
+            return launchProblem;
         }
 
+        if (request.Mode != "sync")
+        {
+            services.Metrics.Request("async", StatusCodes.Status202Accepted);
+            var targets = (arkEvent.Spec.Targets ?? []).Select(t => t.Pipeline ?? string.Empty).ToArray();
+            return TypedResults.Accepted(statusUrl, new FireAccepted(
+                runId, $"{@namespace}/{name}", targets, statusUrl, outcome == LaunchOutcome.AlreadyExists));
+        }
+        return await WaitForRunAsync(fire, request.Timeout, statusUrl, @namespace, name, http, services, cancellationToken);
+    }
+
+    /// <summary>What the caller asked for, read from the query, the headers and the body.</summary>
+    private sealed record FireRequestParts(string Mode, TimeSpan Timeout, string? IdempotencyKey, JsonObject? Body);
+
+    /// <summary>The trigger's own state, checked once the caller is known to hold its token: 409 when it cannot fire.</summary>
+    private static ProblemHttpResult? TriggerStateProblem(CatalogEntry entry, HttpContext http)
+    {
+        if (!entry.IsValid)
+        {
+            return TriggerProblems.Problem(http, TriggerProblem.TriggerInvalid, string.Join("; ", entry.Problems));
+        }
+        if (entry.Event.Spec.Source?.Type != SourceTypes.Webhook)
+        {
+            return TriggerProblems.Problem(http, TriggerProblem.NotWebhook);
+        }
+        return entry.Event.Spec.Suspend == true ? TriggerProblems.Problem(http, TriggerProblem.Suspended) : null;
+    }
+
+    /// <summary>The request's mode, sync timeout, Idempotency-Key and body, or the 400/413/415 that the first bad one gets.</summary>
+    private static async Task<(FireRequestParts? Request, ProblemHttpResult? Problem)> ReadFireRequestAsync(
+        HttpContext http, TriggerApiOptions options, CancellationToken cancellationToken)
+    {
+        var mode = http.Request.Query["mode"].ToString();
         if (mode is not ("" or "async" or "sync"))
         {
-            return Reject(http, services, @namespace, name, TriggerProblems.Problem(http, TriggerProblem.BadMode));
+            return (null, TriggerProblems.Problem(http, TriggerProblem.BadMode));
         }
         var timeout = options.DefaultSyncTimeout;
         if (http.Request.Query.TryGetValue("timeout", out var timeoutText) &&
             (!RequestTimeout.TryParse(timeoutText.ToString(), out timeout) || timeout > options.MaxSyncTimeout))
         {
-            return Reject(http, services, @namespace, name, TriggerProblems.Problem(
+            return (null, TriggerProblems.Problem(
                 http, TriggerProblem.BadTimeout, string.Create(CultureInfo.InvariantCulture, $"The largest allowed timeout is {options.MaxSyncTimeout.TotalSeconds:0}s.")));
         }
 
@@ -110,23 +148,21 @@ public static class TriggerApi
             idempotencyKey = keyHeader.ToString().Trim();
             if (keyHeader.Count != 1 || !IsValidIdempotencyKey(idempotencyKey))
             {
-                return Reject(http, services, @namespace, name, TriggerProblems.Problem(http, TriggerProblem.BadIdempotencyKey));
+                return (null, TriggerProblems.Problem(http, TriggerProblem.BadIdempotencyKey));
             }
         }
 
         var (body, bodyProblem) = await FireBody.ReadAsync(http.Request, options.MaxBodyBytes, cancellationToken);
-        if (bodyProblem is { } problem)
-        {
-            return Reject(http, services, @namespace, name, TriggerProblems.Problem(http, problem));
-        }
+        return bodyProblem is { } problem
+            ? (null, TriggerProblems.Problem(http, problem))
+            : (new FireRequestParts(mode, timeout, idempotencyKey, body), null);
+    }
 
-        var runId = idempotencyKey is null
-            ? RunIds.NewWebhook(@namespace, name)
-            : RunIds.ForIdempotencyKey(@namespace, name, idempotencyKey);
-        var statusUrl = $"/triggers/{@namespace}/{name}/runs/{Uri.EscapeDataString(runId)}";
-        using var runScope = services.Logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = runId });
-        var fire = new FireRequest(runId, arkEvent, new TriggerContext(SourceTypes.Webhook, services.Time.GetUtcNow(), body));
-        LaunchOutcome outcome;
+    /// <summary>Admits the run under the trigger's concurrencyPolicy and starts it; a problem (409, 503) when it cannot.</summary>
+    private static async Task<(LaunchOutcome Outcome, ProblemHttpResult? Problem)> LaunchAsync(
+        FireRequest fire, string @namespace, string name, HttpContext http, TriggerServices services, CancellationToken cancellationToken)
+    {
+        var (arkEvent, runId) = (fire.Event, fire.RunId);
         try
         {
             // concurrencyPolicy (shared with cron and flow-output): Forbid answers 409 while a run goes on,
@@ -135,32 +171,32 @@ public static class TriggerApi
             if (verdict is { Proceed: false, Unknown: true })
             {
                 // The earlier runs' states could not be read: the sidecar is the problem, not a run still going.
-                return Unavailable(http, services, @namespace, name, new SidecarUnavailableException("GetWorkflowState"));
+                return (default, Unavailable(http, services, @namespace, name, new SidecarUnavailableException("GetWorkflowState")));
             }
             if (!verdict.Proceed)
             {
                 services.Activity.Skipped(arkEvent, TriggerSkipReasons.Forbid, fire.Trigger.FiredAt);
-                return Reject(http, services, @namespace, name, TriggerProblems.Problem(
+                return (default, Reject(http, services, @namespace, name, TriggerProblems.Problem(
                     http,
                     TriggerProblem.ConcurrencyForbidden,
-                    extensions: new Dictionary<string, object?> { ["activeRuns"] = verdict.Blocking }));
+                    extensions: new Dictionary<string, object?> { ["activeRuns"] = verdict.Blocking })));
             }
-            outcome = await services.Launcher.LaunchAsync(fire, cancellationToken);
+            var outcome = await services.Launcher.LaunchAsync(fire, cancellationToken);
             services.Concurrency.Record(arkEvent, runId);
+            return (outcome, null);
         }
         catch (SidecarUnavailableException e)
         {
-            return Unavailable(http, services, @namespace, name, e);
+            return (default, Unavailable(http, services, @namespace, name, e));
         }
+    }
 
-        if (mode != "sync")
-        {
-            services.Metrics.Request("async", StatusCodes.Status202Accepted);
-            var targets = (arkEvent.Spec.Targets ?? []).Select(t => t.Pipeline ?? string.Empty).ToArray();
-            return TypedResults.Accepted(statusUrl, new FireAccepted(
-                runId, $"{@namespace}/{name}", targets, statusUrl, outcome == LaunchOutcome.AlreadyExists));
-        }
-
+    /// <summary><c>mode=sync</c>: waits for the run's end, up to <paramref name="timeout"/> (200, 500, or 504 with the status URL).</summary>
+    private static async Task<Results<Accepted<FireAccepted>, JsonHttpResult<RunView>, ProblemHttpResult>> WaitForRunAsync(
+        FireRequest fire, TimeSpan timeout, string statusUrl, string @namespace, string name, HttpContext http, TriggerServices services,
+        CancellationToken cancellationToken)
+    {
+        var runId = fire.RunId;
         var waitStarted = services.Time.GetTimestamp();
         RunResult? run;
         try
@@ -239,7 +275,9 @@ public static class TriggerApi
         {
             return (null, TriggerProblems.Problem(http, TriggerProblem.TokenInQuery));
         }
-        if (BearerToken(http.Request) is not { } token || !IsKubernetesName(@namespace, 63) || !IsKubernetesName(name, 253))
+        // A name Kubernetes could not hold names no trigger: answered like any unknown trigger, before any lookup.
+        if (BearerToken(http.Request) is not { } token ||
+            !KubernetesNames.IsDns1123Label(@namespace) || !KubernetesNames.IsDns1123Subdomain(name))
         {
             return (null, TriggerProblems.Problem(http, TriggerProblem.Unauthorized));
         }
@@ -279,11 +317,6 @@ public static class TriggerApi
 
     private static bool IsValidIdempotencyKey(string key) =>
         key.Length is > 0 and <= 255 && key.All(c => c is >= ' ' and <= '~');
-
-    private static bool IsKubernetesName(string value, int maxLength) =>
-        value.Length is > 0 && value.Length <= maxLength &&
-        value.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.') &&
-        char.IsAsciiLetterOrDigit(value[0]) && char.IsAsciiLetterOrDigit(value[^1]);
 
     private static ProblemHttpResult SidecarProblem(HttpContext http, TriggerServices services) =>
         TriggerProblems.Problem(http, TriggerProblem.SidecarUnavailable, retryAfterSeconds: services.Options.Value.SidecarRetryAfterSeconds);

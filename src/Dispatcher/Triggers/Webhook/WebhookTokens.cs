@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Hosting;
+using Arkonis.Model.Resources;
 using Dapr.Client;
 using Microsoft.Extensions.Options;
 
@@ -21,16 +22,16 @@ public sealed class WebhookTokens(
     TimeProvider time,
     ILogger<WebhookTokens> logger)
 {
-    public const string TokenKey = "token";
-    public const string PreviousTokenKey = "previous-token";
-    public const string PreviousTokenExpiresAtKey = "previous-token-expires-at";
+    public const string TokenKey = WebhookTokenSecret.TokenKey;
+    public const string PreviousTokenKey = WebhookTokenSecret.PreviousTokenKey;
+    public const string PreviousTokenExpiresAtKey = WebhookTokenSecret.PreviousTokenExpiresAtKey;
 
     // Callers choose the names, so the cache is bounded: past this size, expired entries are dropped.
     private const int CacheSoftLimit = 10_000;
 
     private readonly ConcurrentDictionary<(string Namespace, string Name), CachedSecret> _cache = new();
 
-    public static string SecretName(string eventName) => eventName + "-webhook-token";
+    public static string SecretName(string eventName) => WebhookTokenSecret.NameFor(eventName);
 
     /// <summary>True when <paramref name="presented"/> is the trigger's current token, or its previous one within the grace time.</summary>
     /// <exception cref="SidecarUnavailableException">The secret store could not be asked.</exception>

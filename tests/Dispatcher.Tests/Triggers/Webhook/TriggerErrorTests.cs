@@ -53,6 +53,20 @@ public sealed class TriggerErrorTests(DispatcherFixture app) : IClassFixture<Dis
         Assert.Null(problem["detail"]);
     }
 
+    [Theory]
+    [InlineData("/triggers/de.fault/hello/fire")]
+    [InlineData("/triggers/default/Hello/fire")]
+    [InlineData("/triggers/default/hello..again/fire")]
+    public async Task A_name_kubernetes_could_not_hold_is_answered_like_an_unknown_trigger(string path)
+    {
+        // Even with a token the secret store would accept: a namespace is a DNS-1123 label, a name a DNS-1123 subdomain.
+        using var request = DispatcherFixture.Authorized(HttpMethod.Post, path);
+        var problem = await ExpectProblemAsync(request, HttpStatusCode.Unauthorized, "unauthorized");
+        Assert.Null(problem["detail"]);
+        var segments = path.Split('/');
+        Assert.DoesNotContain(app.Sidecar.Runtime.SecretReads, read => read.Namespace == segments[2] && read.Key == segments[3] + "-webhook-token");
+    }
+
     [Fact]
     public async Task A_token_in_the_query_is_refused()
     {

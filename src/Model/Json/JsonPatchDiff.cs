@@ -1,13 +1,29 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Arkonis.Admission.Mutation;
+namespace Arkonis.Model.Json;
 
 /// <summary>One RFC 6902 operation (only add, remove and replace are produced).</summary>
+/// <param name="Op">The operation: <c>add</c>, <c>remove</c> or <c>replace</c>.</param>
+/// <param name="Path">The target as an RFC 6901 JSON pointer.</param>
+/// <param name="Value">The value to add or replace with; unused for <c>remove</c>.</param>
 public sealed record PatchOperation(string Op, string Path, JsonNode? Value)
 {
+    /// <summary>True when the operation carries a <c>value</c> member (everything but <c>remove</c>).</summary>
     public bool HasValue => Op != "remove";
+
+    /// <summary>The operation as the JSON object written in a patch.</summary>
+    public JsonObject ToJsonObject()
+    {
+        var operation = new JsonObject { ["op"] = Op, ["path"] = Path };
+        if (HasValue)
+        {
+            operation["value"] = Value?.DeepClone();
+        }
+        return operation;
+    }
 }
 
 /// <summary>
@@ -18,6 +34,7 @@ public sealed record PatchOperation(string Op, string Path, JsonNode? Value)
 /// </summary>
 public static class JsonPatchDiff
 {
+    /// <summary>The operations that turn <paramref name="before"/> into <paramref name="after"/>, in order.</summary>
     public static IReadOnlyList<PatchOperation> Diff(JsonNode? before, JsonNode? after)
     {
         var ops = new List<PatchOperation>();
@@ -25,6 +42,7 @@ public static class JsonPatchDiff
         return ops;
     }
 
+    /// <summary>One JSON pointer reference token, escaped per RFC 6901 (<c>~</c> as <c>~0</c>, <c>/</c> as <c>~1</c>).</summary>
     public static string EscapeSegment(string segment) =>
         segment.Contains('~') || segment.Contains('/')
             ? segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)
@@ -36,33 +54,13 @@ public static class JsonPatchDiff
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartArray();
-            foreach (var op in ops)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("op", op.Op);
-                writer.WriteString("path", op.Path);
-                if (op.HasValue)
-                {
-                    writer.WritePropertyName("value");
-                    if (op.Value is null)
-                    {
-                        writer.WriteNullValue();
-                    }
-                    else
-                    {
-                        op.Value.WriteTo(writer);
-                    }
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
+            ToJsonArray(ops).WriteTo(writer);
         }
-
         return buffer.ToArray();
     }
+
+    /// <summary>The patch as a JSON array, for callers that add operations of their own (a leading <c>test</c>).</summary>
+    public static JsonArray ToJsonArray(IEnumerable<PatchOperation> ops) => [.. ops.Select(op => (JsonNode)op.ToJsonObject())];
 
     private static void DiffInto(JsonNode? before, JsonNode? after, string path, List<PatchOperation> ops)
     {
@@ -109,20 +107,22 @@ public static class JsonPatchDiff
         var common = Math.Min(before.Count, after.Count);
         for (var i = 0; i < common; i++)
         {
-            DiffInto(before[i], after[i], Child(path, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), ops);
+            DiffInto(before[i], after[i], Child(path, Index(i)), ops);
         }
 
         for (var i = common; i < after.Count; i++)
         {
-            ops.Add(new PatchOperation("add", Child(path, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), after[i]?.DeepClone()));
+            ops.Add(new PatchOperation("add", Child(path, Index(i)), after[i]?.DeepClone()));
         }
 
         // Remove from the end so earlier indices stay valid while the patch is applied in order.
         for (var i = before.Count - 1; i >= common; i--)
         {
-            ops.Add(new PatchOperation("remove", Child(path, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), null));
+            ops.Add(new PatchOperation("remove", Child(path, Index(i)), null));
         }
     }
+
+    private static string Index(int i) => i.ToString(CultureInfo.InvariantCulture);
 
     private static string Child(string path, string segment) =>
         new StringBuilder(path.Length + segment.Length + 1).Append(path).Append('/').Append(EscapeSegment(segment)).ToString();
