@@ -5,6 +5,39 @@ namespace Arkonis.Model.Tests;
 /// <summary>The public DNS-1123 checks other parts use (a namespace is a label, most object names are subdomains).</summary>
 public sealed class NamesTests
 {
+    public static TheoryData<string, string, bool, bool> Cases => new()
+    {
+        // name, value, is a DNS-1123 label, is a DNS-1123 subdomain
+        { "simple", "team-a", true, true },
+        { "digits only", "123", true, true },
+        { "one character", "a", true, true },
+        { "dotted", "a.b", false, true },
+        { "dotted with dashes", "my-app.example-1.com", false, true },
+        { "empty", "", false, false },
+        { "upper case", "Team-a", false, false },
+        { "leading dash", "-a", false, false },
+        { "trailing dash", "a-", false, false },
+        { "leading dot", ".a", false, false },
+        { "trailing dot", "a.", false, false },
+        { "two dots in a row", "a..b", false, false },
+        { "dash before a dot", "a-.b", false, false },
+        { "dash after a dot", "a.-b", false, false },
+        { "underscore", "a_b", false, false },
+        { "trailing newline", "a\n", false, false },
+        { "63 characters", new string('a', 63), true, true },
+        { "64 characters", new string('a', 64), false, true },
+        { "253 characters", string.Join('.', Enumerable.Repeat(new string('a', 63), 3)) + "." + new string('a', 61), false, true },
+        { "254 characters", string.Join('.', Enumerable.Repeat(new string('a', 63), 3)) + "." + new string('a', 62), false, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Names_follow_apimachinery_table(string name, string value, bool label, bool subdomain)
+    {
+        Assert.True(label == Names.IsDns1123Label(value), $"{name}: label");
+        Assert.True(subdomain == Names.IsDns1123Subdomain(value), $"{name}: subdomain");
+    }
+
     [Theory]
     [InlineData("ai-team", true, true)]
     [InlineData("a", true, true)]

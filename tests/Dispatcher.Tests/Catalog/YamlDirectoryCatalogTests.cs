@@ -95,7 +95,7 @@ public sealed class YamlDirectoryCatalogTests : IDisposable
         _ = name;
         File.WriteAllText(Path.Combine(_directory, "two.yaml"), yaml);
 
-        var scan = YamlDirectoryLoader.Load(_directory, "default");
+        var scan = YamlDirectoryLoader.Load(_directory, "default", TimeProvider.System);
 
         Assert.Empty(scan.Unreadable);
         Assert.Equal(["ok", "ok2"], scan.Entries.Select(e => e.Entry.Name).Order());

@@ -9,6 +9,7 @@ using Arkonis.Dispatcher.Runs;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Model.Resources;
 using Arkonis.Model.Runs;
+using Arkonis.Model.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -277,7 +278,7 @@ public static class TriggerApi
         }
         // A name Kubernetes could not hold names no trigger: answered like any unknown trigger, before any lookup.
         if (BearerToken(http.Request) is not { } token ||
-            !KubernetesNames.IsDns1123Label(@namespace) || !KubernetesNames.IsDns1123Subdomain(name))
+            !Names.IsDns1123Label(@namespace) || !Names.IsDns1123Subdomain(name))
         {
             return (null, TriggerProblems.Problem(http, TriggerProblem.Unauthorized));
         }
