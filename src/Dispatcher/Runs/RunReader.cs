@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Arkonis.Dispatcher.Hosting;
-using Arkonis.Dispatcher.Triggers.Webhook;
 using Dapr.DurableTask.Protobuf;
 using Dapr.Workflow;
 using Grpc.Core;
@@ -12,7 +11,7 @@ namespace Arkonis.Dispatcher.Runs;
 public sealed class RunReader(
     DaprWorkflowClient workflows,
     TaskHubSidecarService.TaskHubSidecarServiceClient taskHub,
-    IOptions<TriggerApiOptions> options,
+    IOptions<SidecarOptions> sidecar,
     TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -22,7 +21,7 @@ public sealed class RunReader(
     {
         var state = await SidecarUnavailableException.GuardAsync(
             "GetWorkflowState",
-            options.Value.SidecarTimeout,
+            sidecar.Value.CallTimeout,
             ct => workflows.GetWorkflowStateAsync(runId, true, ct),
             cancellationToken);
         if (state is not { Exists: true } || state.ReadInputAs<RunInput>() is not { } input ||

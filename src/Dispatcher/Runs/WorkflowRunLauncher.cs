@@ -1,7 +1,6 @@
 using Arkonis.Dispatcher.Activity;
 using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Hosting;
-using Arkonis.Dispatcher.Triggers.Webhook;
 using Arkonis.Dispatcher.Workflows;
 using Dapr.Workflow;
 using Grpc.Core;
@@ -17,14 +16,14 @@ namespace Arkonis.Dispatcher.Runs;
 public sealed class WorkflowRunLauncher(
     DaprWorkflowClient workflows,
     ITriggerActivity activity,
-    IOptions<TriggerApiOptions> apiOptions,
+    IOptions<SidecarOptions> sidecar,
     IOptions<RunOptions> runOptions,
     DispatcherMetrics metrics,
     ILogger<WorkflowRunLauncher> logger) : IRunLauncher
 {
     public async Task<LaunchOutcome> LaunchAsync(FireRequest request, CancellationToken cancellationToken)
     {
-        var deadline = apiOptions.Value.SidecarTimeout;
+        var deadline = sidecar.Value.CallTimeout;
         var existing = await SidecarUnavailableException.GuardAsync(
             "GetWorkflowState", deadline, ct => workflows.GetWorkflowStateAsync(request.RunId, false, ct), cancellationToken);
         if (existing is { Exists: true })

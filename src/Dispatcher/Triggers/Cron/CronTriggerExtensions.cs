@@ -14,7 +14,7 @@ public static partial class CronTriggerExtensions
     {
         services.AddOptions<CronTriggerOptions>()
             .BindConfiguration(CronTriggerOptions.Section)
-            .Validate(o => o.IsValid(out _), "Triggers:Cron is invalid: check BindingName, DefaultStartingDeadline (>= 10s), LaunchParallelism, StateStore, CallTimeout")
+            .Validate(o => o.IsValid(out _), "Triggers:Cron is invalid: check BindingName, DefaultStartingDeadline (>= 10s), LaunchParallelism, StateStore, MaxCountedMissed")
             .ValidateOnStart();
         services.AddDaprClient();
         services.TryAddSingleton(TimeProvider.System);

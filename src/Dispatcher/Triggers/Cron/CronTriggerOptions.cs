@@ -20,9 +20,6 @@ public sealed record CronTriggerOptions
     /// <summary>How often at most the (large) list of known schedules is written to the state store.</summary>
     public TimeSpan ScheduleSaveInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Deadline of one state-store or workflow-state call: a missing sidecar must not stall a tick.</summary>
-    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(2);
-
     /// <summary>At most this many missed occurrences per event and tick are counted one by one.</summary>
     public int MaxCountedMissed { get; init; } = 1000;
 
@@ -34,7 +31,6 @@ public sealed record CronTriggerOptions
             { DefaultStartingDeadline.TotalSeconds: < 10 } => "DefaultStartingDeadline must be at least 10s (one tick plus slack)",
             { LaunchParallelism: < 1 } => "LaunchParallelism must be at least 1",
             { StateStore.Length: 0 } => "StateStore must be set",
-            { CallTimeout.TotalMilliseconds: <= 0 } => "CallTimeout must be positive",
             { MaxCountedMissed: < 1 } => "MaxCountedMissed must be at least 1",
             _ => null,
         };

@@ -17,9 +17,6 @@ public sealed record TriggerApiOptions
     /// <summary>The longest timeout a caller may ask for.</summary>
     public TimeSpan MaxSyncTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long a call to the Dapr sidecar may take before the caller gets a 503.</summary>
-    public TimeSpan SidecarTimeout { get; init; } = TimeSpan.FromSeconds(1.5);
-
     /// <summary>What a 503 tells the caller in <c>Retry-After</c>.</summary>
     [Range(1, 3600)]
     public int SidecarRetryAfterSeconds { get; init; } = 5;
@@ -41,5 +38,5 @@ public sealed record TriggerApiOptions
 
     internal static bool IsValid(TriggerApiOptions o) =>
         o.DefaultSyncTimeout > TimeSpan.Zero && o.MaxSyncTimeout >= o.DefaultSyncTimeout &&
-        o.SidecarTimeout > TimeSpan.Zero && o.TokenCacheTtl >= TimeSpan.Zero;
+        o.TokenCacheTtl >= TimeSpan.Zero;
 }

@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using System.Net;
 using Arkonis.Dispatcher.Activity;
@@ -49,7 +50,7 @@ public sealed class CronAdapterTests
     public async Task The_ledger_counts_pending_running_and_suspended_runs_and_forgets_finished_ones()
     {
         var engine = new FakeRunEngine();
-        var ledger = new RunLedger(engine, Options.Create(new CronTriggerOptions()), NullLogger<RunLedger>.Instance);
+        var ledger = new RunLedger(engine, Options.Create(new SidecarOptions()), NullLogger<RunLedger>.Instance);
         foreach (var (id, status) in new[] { ("p", RunStatus.Pending), ("r", RunStatus.Running), ("s", RunStatus.Suspended), ("f", RunStatus.Finished) })
         {
             engine.Set(id, status);

@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using Arkonis.Dispatcher.Activity;
 using Arkonis.Dispatcher.Catalog;
@@ -134,11 +135,12 @@ public sealed class CronEndToEndTests(CronEndToEndFixture app) : IClassFixture<C
     private (CronEvaluator Evaluator, CronTicker Ticker) Replica(FakeTimeProvider clock)
     {
         var services = app.Services;
-        var options = Options.Create(new CronTriggerOptions { CallTimeout = TimeSpan.FromSeconds(5) });
+        var options = Options.Create(new CronTriggerOptions());
+        var sidecar = Options.Create(new SidecarOptions { CallTimeout = TimeSpan.FromSeconds(5) });
         var evaluator = new CronEvaluator(services.GetRequiredService<ArkEventCatalog>(), clock, options, NullLogger<CronEvaluator>.Instance);
-        var gate = new ConcurrencyGate(new RunLedger(services.GetRequiredService<IRunStatusSource>(), options, NullLogger<RunLedger>.Instance));
+        var gate = new ConcurrencyGate(new RunLedger(services.GetRequiredService<IRunStatusSource>(), sidecar, NullLogger<RunLedger>.Instance));
         var ticker = new CronTicker(evaluator, gate, services.GetRequiredService<IRunLauncher>(), services.GetRequiredService<ITriggerActivity>(),
-            new InMemoryCheckpointStore(), services.GetRequiredService<TriggerMetrics>(), clock, options, NullLogger<CronTicker>.Instance);
+            new InMemoryCheckpointStore(), services.GetRequiredService<TriggerMetrics>(), clock, options, sidecar, NullLogger<CronTicker>.Instance);
         return (evaluator, ticker);
     }
 }
