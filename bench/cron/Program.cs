@@ -7,6 +7,7 @@ using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Dispatcher.Triggers.Concurrency;
+using Arkonis.Dispatcher.Triggers;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Model.Resources;
 using k8s.Models;

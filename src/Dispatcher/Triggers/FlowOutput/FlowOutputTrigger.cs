@@ -2,7 +2,6 @@ using Arkonis.Dispatcher.Triggers.Concurrency;
 using Arkonis.Dispatcher.Activity;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Runs;
-using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Model.Resources;
 using Arkonis.Model.Runs;
 using Microsoft.Extensions.Logging;

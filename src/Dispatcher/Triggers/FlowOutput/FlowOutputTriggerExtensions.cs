@@ -1,7 +1,6 @@
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Catalog;
-using Arkonis.Dispatcher.Triggers.Cron;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Arkonis.Dispatcher.Triggers.FlowOutput;

@@ -5,7 +5,6 @@ using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Runs;
-using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Model.Resources;
 using Arkonis.Model.Runs;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -4,6 +4,7 @@ using Arkonis.Dispatcher.Activity;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Dispatcher.Tests.Harness;
+using Arkonis.Dispatcher.Triggers;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Dapr.Workflow;
 using Microsoft.Extensions.DependencyInjection;

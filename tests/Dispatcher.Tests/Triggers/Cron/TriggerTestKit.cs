@@ -5,6 +5,7 @@ using System.Diagnostics.Metrics;
 using Arkonis.Dispatcher.Activity;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Runs;
+using Arkonis.Dispatcher.Triggers;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Model.Resources;
 using k8s.Models;

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Tests.Triggers.Cron;
+using Arkonis.Dispatcher.Triggers;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Dispatcher.Triggers.FlowOutput;
 using Arkonis.Model.Runs;

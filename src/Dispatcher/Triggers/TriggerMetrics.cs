@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Arkonis.Dispatcher.Triggers.Cron;
+namespace Arkonis.Dispatcher.Triggers;
 
 /// <summary>Metrics of the cron and flow-output triggers (meter <c>Arkonis.Dispatcher.Triggers</c>).</summary>
 public sealed class TriggerMetrics
