@@ -1,6 +1,5 @@
 using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Hosting;
-using Arkonis.Dispatcher.Workflows;
 using Dapr.Workflow;
 using Microsoft.Extensions.Options;
 
@@ -38,7 +37,7 @@ public sealed class RunCompletionRouter(
             deadline,
             async ct =>
             {
-                await workflows.RaiseEventAsync(runId, FireWorkflow.CompletionEventName(correlationId), completion, ct);
+                await workflows.RaiseEventAsync(runId, CompletionEvents.Name(correlationId), completion, ct);
                 return true;
             },
             cancellationToken);
