@@ -3,6 +3,7 @@ using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Kubernetes;
 using Arkonis.Dispatcher.Runs;
+using Arkonis.Dispatcher.Workflows;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Dispatcher.Triggers.FlowOutput;
 using Arkonis.Dispatcher.Triggers.Webhook;

@@ -1,5 +1,6 @@
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Dispatcher.Hosting;
+using Arkonis.Dispatcher.Workflows;
 using Dapr.DurableTask.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Options;

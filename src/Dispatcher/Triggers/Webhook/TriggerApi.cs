@@ -5,6 +5,7 @@ using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Runs;
+using Arkonis.Dispatcher.Workflows;
 using Arkonis.Model.Resources;
 using Arkonis.Model.Runs;
 using Microsoft.AspNetCore.Http.HttpResults;

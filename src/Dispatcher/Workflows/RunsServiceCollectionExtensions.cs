@@ -1,11 +1,11 @@
 using Arkonis.Dispatcher.Activity;
 using Arkonis.Dispatcher.Flows;
-using Arkonis.Dispatcher.Workflows;
+using Arkonis.Dispatcher.Runs;
 using Dapr.Client;
 using Dapr.Workflow;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Arkonis.Dispatcher.Runs;
+namespace Arkonis.Dispatcher.Workflows;
 
 public static class RunsServiceCollectionExtensions
 {

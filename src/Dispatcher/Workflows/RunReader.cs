@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Arkonis.Dispatcher.Hosting;
+using Arkonis.Dispatcher.Runs;
 using Dapr.DurableTask.Protobuf;
 using Dapr.Workflow;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
-namespace Arkonis.Dispatcher.Runs;
+namespace Arkonis.Dispatcher.Workflows;
 
 /// <summary>Reads runs back: their state now, or (for sync fires) their end, without polling.</summary>
 public sealed class RunReader(

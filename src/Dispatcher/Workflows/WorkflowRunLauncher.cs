@@ -1,12 +1,12 @@
 using Arkonis.Dispatcher.Activity;
 using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Hosting;
-using Arkonis.Dispatcher.Workflows;
+using Arkonis.Dispatcher.Runs;
 using Dapr.Workflow;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
-namespace Arkonis.Dispatcher.Runs;
+namespace Arkonis.Dispatcher.Workflows;
 
 /// <summary>
 /// <see cref="IRunLauncher"/> on Dapr Workflow: one run = one <see cref="FireWorkflow"/> instance whose id is the run id.
