@@ -2,7 +2,7 @@
 // (scheduled time -> run launched) with a real one-second tick. Prints one RESULT line; run by bench/cron/run.sh.
 using System.Diagnostics;
 using System.Globalization;
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Runs;

@@ -1,5 +1,5 @@
 using Arkonis.Dispatcher.Triggers.Concurrency;
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Model.Resources;

@@ -1,6 +1,6 @@
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using System.Globalization;
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Hosting;

@@ -1,5 +1,5 @@
 using System.Net;
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Tests.Harness;
 using Arkonis.Dispatcher.Triggers;
 using Microsoft.Extensions.DependencyInjection;
