@@ -25,7 +25,6 @@ public static partial class CronTriggerExtensions
         services.TryAddSingleton<ConcurrencyGate>();
         services.TryAddSingleton<ICronCheckpointStore, DaprCronCheckpointStore>();
         services.TryAddSingleton<CronEvaluator>();
-        services.TryAddSingleton<ICronScheduleView>(sp => sp.GetRequiredService<CronEvaluator>());
         services.TryAddSingleton<CronTicker>();
         services.AddHostedService<CronEvaluatorActivation>();
         return services;
