@@ -1,7 +1,7 @@
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Hosting;
-using Arkonis.Dispatcher.Kubernetes;
+using Arkonis.Dispatcher.Modes;
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Dispatcher.Workflows;
 using Arkonis.Dispatcher.Triggers.Cron;

@@ -1,5 +1,5 @@
 using Arkonis.Dispatcher.Hosting;
-using Arkonis.Dispatcher.Kubernetes;
+using Arkonis.Dispatcher.Modes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

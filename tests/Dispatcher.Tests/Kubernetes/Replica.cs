@@ -3,6 +3,7 @@ using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Kubernetes;
 using Arkonis.Dispatcher.Kubernetes.Leadership;
+using Arkonis.Dispatcher.Modes;
 using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
 using Dapr.Client;
 using Microsoft.Extensions.Configuration;

@@ -2,6 +2,7 @@ using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Hosting;
+using Arkonis.Dispatcher.Kubernetes;
 using Arkonis.Dispatcher.Kubernetes.Catalog;
 using Arkonis.Dispatcher.Kubernetes.Completions;
 using Arkonis.Dispatcher.Kubernetes.Events;
@@ -17,7 +18,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Resources;
 
-namespace Arkonis.Dispatcher.Kubernetes;
+namespace Arkonis.Dispatcher.Modes;
 
 public static class KubernetesModeExtensions
 {
