@@ -1,5 +1,4 @@
 using Arkonis.Dispatcher.Hosting;
-using Arkonis.Dispatcher.Modes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -8,15 +7,11 @@ namespace Arkonis.Dispatcher.Catalog;
 public static class CatalogServiceCollectionExtensions
 {
     /// <summary>
-    /// Local mode only (nothing when <c>Dispatcher:Mode</c> is <c>Kubernetes</c>, where the watch fills the catalog):
-    /// the catalog, filled from a directory of ArkEvent YAML files (<c>Catalog:Directory</c>), and its readiness check.
+    /// The catalog filled from a directory of ArkEvent YAML files (<c>Catalog:Directory</c>), and its readiness check
+    /// (local mode; in a cluster the watch fills it).
     /// </summary>
     public static IHostApplicationBuilder AddYamlCatalog(this IHostApplicationBuilder builder)
     {
-        if (builder.Configuration.IsKubernetesMode())
-        {
-            return builder;
-        }
         var services = builder.Services;
         services.TryAddSingleton<ArkEventCatalog>();
         services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.SectionName)

@@ -1,0 +1,23 @@
+using Dapr.Client;
+
+namespace Arkonis.Dispatcher.Flows;
+
+public static class LocalFlowRunnerExtensions
+{
+    /// <summary>Local flows: Dapr service invocation of the flow-runner app.</summary>
+    public static IServiceCollection AddLocalFlowRunner(this IServiceCollection services)
+    {
+        services.AddOptions<FlowRunnerOptions>().BindConfiguration(FlowRunnerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddHttpClient(ServiceInvocationFlowRunner.HttpClientName)
+            .AddHttpMessageHandler(sp =>
+            {
+                // The handler adds DAPR_API_TOKEN (from the environment) itself.
+                var configuration = sp.GetRequiredService<IConfiguration>();
+                return new InvocationHandler { DaprEndpoint = ServiceInvocationFlowRunner.SidecarHttpEndpoint(configuration) };
+            });
+        services.AddSingleton<IFlowRunner, ServiceInvocationFlowRunner>();
+        return services;
+    }
+}
