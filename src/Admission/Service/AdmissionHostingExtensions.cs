@@ -1,4 +1,5 @@
 using Arkonis.Admission.Cycles;
+using Arkonis.Admission.Hosting;
 using Arkonis.Admission.Mutation;
 using Arkonis.Admission.Observability;
 using Arkonis.Admission.Reviews;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace Arkonis.Admission.Hosting;
+namespace Arkonis.Admission.Service;
 
 public static class AdmissionHostingExtensions
 {
