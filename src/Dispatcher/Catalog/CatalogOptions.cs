@@ -1,3 +1,5 @@
+using FluentValidation;
+
 namespace Arkonis.Dispatcher.Catalog;
 
 /// <summary>Where ArkEvents come from when the dispatcher runs outside Kubernetes.</summary>
@@ -13,4 +15,13 @@ public sealed record CatalogOptions
 
     /// <summary>The namespace of an ArkEvent whose file names none.</summary>
     public string DefaultNamespace { get; init; } = "default";
+}
+
+public sealed class CatalogOptionsValidator : AbstractValidator<CatalogOptions>
+{
+    public CatalogOptionsValidator()
+    {
+        RuleFor(o => o.Directory).NotEmpty().WithMessage("is required");
+        RuleFor(o => o.PollInterval).GreaterThan(TimeSpan.Zero).WithMessage("must be positive");
+    }
 }

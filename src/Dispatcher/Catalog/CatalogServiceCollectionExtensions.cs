@@ -14,9 +14,7 @@ public static class CatalogServiceCollectionExtensions
     {
         var services = builder.Services;
         services.TryAddSingleton<ArkEventCatalog>();
-        services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.SectionName)
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Directory) && o.PollInterval > TimeSpan.Zero, "Catalog:Directory is required and Catalog:PollInterval must be positive.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<CatalogOptions, CatalogOptionsValidator>(CatalogOptions.SectionName);
         services.AddSingleton<YamlDirectoryCatalogSource>();
         services.AddHostedService(sp => sp.GetRequiredService<YamlDirectoryCatalogSource>());
         services.AddHealthChecks().AddCheck<YamlCatalogHealthCheck>("yaml-catalog", tags: [DispatcherPipeline.ReadyTag]);

@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Hosting;
 using Dapr.Client;
 
 namespace Arkonis.Dispatcher.Flows;
@@ -7,9 +8,7 @@ public static class LocalFlowRunnerExtensions
     /// <summary>Local flows: Dapr service invocation of the flow-runner app.</summary>
     public static IServiceCollection AddLocalFlowRunner(this IServiceCollection services)
     {
-        services.AddOptions<FlowRunnerOptions>().BindConfiguration(FlowRunnerOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<FlowRunnerOptions, FlowRunnerOptionsValidator>(FlowRunnerOptions.SectionName);
         services.AddHttpClient(ServiceInvocationFlowRunner.HttpClientName)
             .AddHttpMessageHandler(sp =>
             {

@@ -29,9 +29,7 @@ public static class DispatcherPipeline
             .AddMeter("Arkonis.*", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
             .AddPrometheusExporter());
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<SidecarOptions>().BindConfiguration(SidecarOptions.SectionName)
-            .Validate(o => o.CallTimeout > TimeSpan.Zero, "Sidecar:CallTimeout must be positive.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<SidecarOptions, SidecarOptionsValidator>(SidecarOptions.SectionName);
         return services;
     }
 

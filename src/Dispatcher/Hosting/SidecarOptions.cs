@@ -1,3 +1,5 @@
+using FluentValidation;
+
 namespace Arkonis.Dispatcher.Hosting;
 
 /// <summary>How the dispatcher talks to its Dapr sidecar (section <c>Sidecar</c>).</summary>
@@ -11,4 +13,9 @@ public sealed record SidecarOptions
     /// moves on, a completion is redelivered.
     /// </summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(1.5);
+}
+
+public sealed class SidecarOptionsValidator : AbstractValidator<SidecarOptions>
+{
+    public SidecarOptionsValidator() => RuleFor(o => o.CallTimeout).GreaterThan(TimeSpan.Zero).WithMessage("must be positive");
 }

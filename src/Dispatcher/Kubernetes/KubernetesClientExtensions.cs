@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Hosting;
 using k8s;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,7 @@ public static class KubernetesClientExtensions
     /// <summary>The cluster-mode options (<c>Dispatcher:Kubernetes</c>) and the one Kubernetes client built from them.</summary>
     public static IServiceCollection AddKubernetesClient(this IServiceCollection services)
     {
-        services.AddOptions<KubernetesModeOptions>().BindConfiguration(KubernetesModeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<KubernetesModeOptions, KubernetesModeOptionsValidator>(KubernetesModeOptions.Section);
         services.AddSingleton<IKubernetes>(sp => new k8s.Kubernetes(ClientConfiguration(sp.GetRequiredService<IOptions<KubernetesModeOptions>>().Value)));
         return services;
     }

@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Runs;
 using Dapr.Workflow;
 
@@ -8,9 +9,7 @@ public static class RunsServiceCollectionExtensions
     /// <summary>Runs on Dapr Workflow: the workflow and its activities, and the launcher every trigger uses.</summary>
     public static IServiceCollection AddDaprRuns(this IServiceCollection services)
     {
-        services.AddOptions<RunOptions>().BindConfiguration(RunOptions.SectionName)
-            .Validate(o => o.TargetTimeout > TimeSpan.Zero, "Runs:TargetTimeout must be positive.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<RunOptions, RunOptionsValidator>(RunOptions.SectionName);
         services.AddDaprClient();
         // Dapr.Workflow's source generator registers every Workflow<,> and WorkflowActivity<,> of this assembly
         // (FireWorkflow, StartFlowActivity, RecordRunActivity); registering them again only logs warnings.

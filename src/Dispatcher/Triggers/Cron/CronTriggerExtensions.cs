@@ -12,10 +12,7 @@ public static partial class CronTriggerExtensions
 {
     public static IServiceCollection AddCronTrigger(this IServiceCollection services)
     {
-        services.AddOptions<CronTriggerOptions>()
-            .BindConfiguration(CronTriggerOptions.Section)
-            .Validate(o => o.IsValid(out _), "Triggers:Cron is invalid: check BindingName, DefaultStartingDeadline (>= 10s), LaunchParallelism, StateStore, MaxCountedMissed")
-            .ValidateOnStart();
+        services.AddValidatedOptions<CronTriggerOptions, CronTriggerOptionsValidator>(CronTriggerOptions.Section);
         services.AddDaprClient();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ArkEventCatalog>();

@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Catalog;
@@ -10,10 +11,7 @@ public static class FlowOutputTriggerExtensions
 {
     public static IServiceCollection AddFlowOutputTrigger(this IServiceCollection services)
     {
-        services.AddOptions<FlowOutputOptions>()
-            .BindConfiguration(FlowOutputOptions.Section)
-            .Validate(o => o.IsValid, "Triggers:FlowOutput:MaxChainDepth must be between 1 and 1000")
-            .ValidateOnStart();
+        services.AddValidatedOptions<FlowOutputOptions, FlowOutputOptionsValidator>(FlowOutputOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ArkEventCatalog>();
         services.TryAddSingleton<TriggerMetrics>();

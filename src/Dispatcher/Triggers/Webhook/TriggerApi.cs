@@ -36,10 +36,7 @@ public static class TriggerApi
 {
     public static IServiceCollection AddTriggerApi(this IServiceCollection services)
     {
-        services.AddOptions<TriggerApiOptions>().BindConfiguration(TriggerApiOptions.SectionName)
-            .ValidateDataAnnotations()
-            .Validate(TriggerApiOptions.IsValid, "TriggerApi timeouts must be positive and MaxSyncTimeout >= DefaultSyncTimeout.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<TriggerApiOptions, TriggerApiOptionsValidator>(TriggerApiOptions.SectionName);
         services.AddSingleton<WebhookTokens>();
         services.AddSingleton<RunReader>();
         services.AddTriggerRateLimiting();

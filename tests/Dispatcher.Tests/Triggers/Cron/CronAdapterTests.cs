@@ -21,10 +21,11 @@ public sealed class CronAdapterTests
     [Fact]
     public void Invalid_options_are_refused_at_start()
     {
-        Assert.True(new CronTriggerOptions().IsValid(out _));
-        Assert.False(new CronTriggerOptions { DefaultStartingDeadline = TimeSpan.FromSeconds(1) }.IsValid(out var error));
-        Assert.Contains("DefaultStartingDeadline", error, StringComparison.Ordinal);
-        Assert.False(new CronTriggerOptions { LaunchParallelism = 0 }.IsValid(out _));
+        var validator = new CronTriggerOptionsValidator();
+        Assert.True(validator.Validate(new CronTriggerOptions()).IsValid);
+        var error = Assert.Single(validator.Validate(new CronTriggerOptions { DefaultStartingDeadline = TimeSpan.FromSeconds(1) }).Errors);
+        Assert.Contains("DefaultStartingDeadline", error.PropertyName, StringComparison.Ordinal);
+        Assert.False(validator.Validate(new CronTriggerOptions { LaunchParallelism = 0 }).IsValid);
     }
 
     [Fact]
