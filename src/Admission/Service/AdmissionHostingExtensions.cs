@@ -22,8 +22,7 @@ public static class AdmissionHostingExtensions
     {
         builder.WebHost.UseKestrelHttpsConfiguration();
         var services = builder.Services;
-        services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>();
+        services.AddValidatedOptions<AdmissionOptions, AdmissionOptionsValidator>(AdmissionOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AdmissionJsonContext.Default));
