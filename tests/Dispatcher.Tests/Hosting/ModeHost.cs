@@ -1,4 +1,5 @@
 using Arkonis.Dispatcher.Tests.Harness;
+using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -13,6 +14,14 @@ internal sealed class ModeHost(Dictionary<string, string?> settings) : WebApplic
     private readonly string _catalog = Directory.CreateTempSubdirectory("arkevent-mode-").FullName;
 
     public IReadOnlyList<ServiceDescriptor> Registrations { get; private set; } = [];
+
+    /// <summary>Kubernetes mode against <paramref name="api"/>.</summary>
+    public static Dictionary<string, string?> Kubernetes(KubeApiStandIn api) => new()
+    {
+        ["Dispatcher:Mode"] = "Kubernetes",
+        ["Dispatcher:Kubernetes:ApiServerUrl"] = api.Url,
+        ["Dispatcher:Kubernetes:PodName"] = "pod-a",
+    };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -7,6 +7,7 @@ using Arkonis.Dispatcher.Kubernetes.Status;
 using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Dispatcher.Tests.Harness;
+using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Dispatcher.Workflows;
@@ -27,7 +28,7 @@ namespace Arkonis.Dispatcher.Tests.Hosting;
 /// <summary>
 /// The real Program in each mode: which adapter answers each port, and that no service is registered twice (where the
 /// last registration would silently win). Nothing answers on the sidecar or API server addresses: the host only has to
-/// compose and start.
+/// compose and start (in Kubernetes mode the stand-in API server answers).
 /// </summary>
 public sealed class ModeStartupTests
 {
@@ -70,12 +71,9 @@ public sealed class ModeStartupTests
     [Fact]
     public async Task Kubernetes_mode_watches_the_cluster_starts_ArkFlows_and_reports_as_status()
     {
-        await using var host = new ModeHost(new()
-        {
-            ["Dispatcher:Mode"] = "Kubernetes",
-            ["Dispatcher:Kubernetes:ApiServerUrl"] = "http://127.0.0.1:1",
-            ["Dispatcher:Kubernetes:PodName"] = "pod-a",
-        });
+        // A real API server (the stand-in): the leader election stops the host when none answers.
+        await using var api = await KubeApiStandIn.StartAsync();
+        await using var host = new ModeHost(ModeHost.Kubernetes(api));
         var services = host.Services;
 
         Assert.IsType<KubernetesFlowRunner>(services.GetRequiredService<IFlowRunner>());

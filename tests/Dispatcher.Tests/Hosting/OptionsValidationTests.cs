@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
 using Microsoft.Extensions.Options;
 
 namespace Arkonis.Dispatcher.Tests.Hosting;
@@ -5,6 +6,7 @@ namespace Arkonis.Dispatcher.Tests.Hosting;
 /// <summary>Every options type is checked at start, by its FluentValidation validator; the failure names the key.</summary>
 public sealed class OptionsValidationTests
 {
+    // Options are validated before any hosted service runs: no API server needs to answer.
     private static readonly Dictionary<string, string?> Kubernetes = new()
     {
         ["Dispatcher:Mode"] = "Kubernetes",
@@ -49,8 +51,9 @@ public sealed class OptionsValidationTests
     [Fact]
     public async Task The_shipped_settings_start_in_both_modes()
     {
+        await using var api = await KubeApiStandIn.StartAsync();
         await using var local = new ModeHost([]);
-        await using var cluster = new ModeHost(new(Kubernetes));
+        await using var cluster = new ModeHost(ModeHost.Kubernetes(api));
 
         Assert.NotNull(local.Services);
         Assert.NotNull(cluster.Services);
