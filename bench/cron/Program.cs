@@ -2,10 +2,12 @@
 // (scheduled time -> run launched) with a real one-second tick. Prints one RESULT line; run by bench/cron/run.sh.
 using System.Diagnostics;
 using System.Globalization;
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
+using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Dispatcher.Triggers.Concurrency;
+using Arkonis.Dispatcher.Triggers;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Model.Resources;
 using k8s.Models;
@@ -128,9 +130,9 @@ internal static class Rig
         var options = Options.Create(new CronTriggerOptions());
         var evaluator = new CronEvaluator(catalog, time, options, NullLogger<CronEvaluator>.Instance);
         var launcher = new RecordingLauncher(time);
-        var gate = new ConcurrencyGate(new RunLedger(launcher, options, NullLogger<RunLedger>.Instance));
+        var gate = new ConcurrencyGate(new RunLedger(launcher, Options.Create(new SidecarOptions()), NullLogger<RunLedger>.Instance));
         var metrics = new TriggerMetrics(Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var ticker = new CronTicker(evaluator, gate, launcher, new NoActivity(), new NoCheckpoint(), metrics, time, options, NullLogger<CronTicker>.Instance);
+        var ticker = new CronTicker(evaluator, gate, launcher, new NoActivity(), new NoCheckpoint(), metrics, time, options, Options.Create(new SidecarOptions()), NullLogger<CronTicker>.Instance);
         return (evaluator, ticker, launcher);
     }
 }

@@ -1,4 +1,4 @@
-using Arkonis.Admission.Hosting;
+using Arkonis.Admission.Service;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddAdmission();

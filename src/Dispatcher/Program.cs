@@ -1,23 +1,30 @@
-using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Hosting;
-using Arkonis.Dispatcher.Kubernetes;
-using Arkonis.Dispatcher.Runs;
+using Arkonis.Dispatcher.Modes;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Dispatcher.Triggers.FlowOutput;
 using Arkonis.Dispatcher.Triggers.Webhook;
+using Arkonis.Dispatcher.Workflows;
 
 var builder = WebApplication.CreateBuilder(args);
+var mode = builder.Configuration.GetDispatcherMode();
+
 builder.AddDispatcherPorts();
 builder.Services.AddDispatcherCore();
-builder.AddYamlCatalog(); // only when not in Kubernetes mode
 builder.Services.AddDaprRuns();
-builder.Services.AddLocalFlowRunner();
 builder.Services.AddFlowCompletions();
 builder.Services.AddTriggerApi();
 builder.Services.AddCronTrigger();
 builder.Services.AddFlowOutputTrigger();
-builder.AddKubernetesMode(); // only when Dispatcher:Mode=Kubernetes
+switch (mode)
+{
+    case DispatcherMode.Local:
+        builder.AddLocalMode();
+        break;
+    case DispatcherMode.Kubernetes:
+        builder.AddKubernetesMode();
+        break;
+}
 
 var app = builder.Build();
 app.UseDispatcherPipeline();

@@ -1,58 +1,29 @@
 using System.Net;
-using Microsoft.Extensions.Options;
+using FluentValidation;
 
 namespace Arkonis.Admission.Hosting;
 
 /// <summary>Refuses to start with settings that would only fail later (missing certificate files, silly limits).</summary>
-internal sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOptions>
+internal sealed class AdmissionOptionsValidator : AbstractValidator<AdmissionOptions>
 {
-    public ValidateOptionsResult Validate(string? name, AdmissionOptions options)
+    public AdmissionOptionsValidator()
     {
-        var failures = new List<string>();
-        if (options.ListenAddress != "*" && !IPAddress.TryParse(options.ListenAddress, out _))
+        RuleFor(o => o.ListenAddress)
+            .Must(address => address == "*" || IPAddress.TryParse(address, out _))
+            .WithMessage(o => $"must be '*' or an IP address, not '{o.ListenAddress}'.");
+        RuleFor(o => o.Port).InclusiveBetween(0, 65535).WithMessage(o => $"must be 0..65535, not {o.Port}.");
+        RuleFor(o => o.MaxRequestBodyBytes).GreaterThanOrEqualTo(1024).WithMessage("must be at least 1024.");
+        RuleFor(o => o.RequestTimeout).GreaterThan(TimeSpan.Zero).WithMessage("must be positive.");
+        RuleFor(o => o.CycleCheckTimeout)
+            .Must((o, timeout) => timeout > TimeSpan.Zero && timeout < o.RequestTimeout)
+            .WithMessage("must be positive and shorter than Admission:RequestTimeout.");
+        When(o => o.Tls.Enabled, () =>
         {
-            failures.Add($"Admission:ListenAddress must be '*' or an IP address, not '{options.ListenAddress}'.");
-        }
-
-        if (options.Port is < 0 or > 65535)
-        {
-            failures.Add($"Admission:Port must be 0..65535, not {options.Port}.");
-        }
-
-        if (options.MaxRequestBodyBytes < 1024)
-        {
-            failures.Add("Admission:MaxRequestBodyBytes must be at least 1024.");
-        }
-
-        if (options.RequestTimeout <= TimeSpan.Zero)
-        {
-            failures.Add("Admission:RequestTimeout must be positive.");
-        }
-
-        if (options.CycleCheckTimeout <= TimeSpan.Zero || options.CycleCheckTimeout >= options.RequestTimeout)
-        {
-            failures.Add("Admission:CycleCheckTimeout must be positive and shorter than Admission:RequestTimeout.");
-        }
-
-        var tls = options.Tls;
-        if (tls.Enabled)
-        {
-            if (!File.Exists(tls.CertificatePath))
-            {
-                failures.Add($"Admission:Tls:CertificatePath '{tls.CertificatePath}' does not exist (set Admission:Tls:Enabled=false for plain HTTP in local development).");
-            }
-
-            if (!File.Exists(tls.KeyPath))
-            {
-                failures.Add($"Admission:Tls:KeyPath '{tls.KeyPath}' does not exist.");
-            }
-
-            if (tls.ReloadInterval <= TimeSpan.Zero)
-            {
-                failures.Add("Admission:Tls:ReloadInterval must be positive.");
-            }
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+            RuleFor(o => o.Tls.CertificatePath)
+                .Must(File.Exists)
+                .WithMessage(o => $"'{o.Tls.CertificatePath}' does not exist (set Admission:Tls:Enabled=false for plain HTTP in local development).");
+            RuleFor(o => o.Tls.KeyPath).Must(File.Exists).WithMessage(o => $"'{o.Tls.KeyPath}' does not exist.");
+            RuleFor(o => o.Tls.ReloadInterval).GreaterThan(TimeSpan.Zero).WithMessage("must be positive.");
+        });
     }
 }

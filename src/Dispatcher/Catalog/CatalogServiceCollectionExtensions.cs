@@ -1,5 +1,4 @@
 using Arkonis.Dispatcher.Hosting;
-using Arkonis.Dispatcher.Kubernetes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -8,21 +7,14 @@ namespace Arkonis.Dispatcher.Catalog;
 public static class CatalogServiceCollectionExtensions
 {
     /// <summary>
-    /// Local mode only (nothing when <c>Dispatcher:Mode</c> is <c>Kubernetes</c>, where the watch fills the catalog):
-    /// the catalog, filled from a directory of ArkEvent YAML files (<c>Catalog:Directory</c>), and its readiness check.
+    /// The catalog filled from a directory of ArkEvent YAML files (<c>Catalog:Directory</c>), and its readiness check
+    /// (local mode; in a cluster the watch fills it).
     /// </summary>
     public static IHostApplicationBuilder AddYamlCatalog(this IHostApplicationBuilder builder)
     {
-        if (builder.Configuration.IsKubernetesMode())
-        {
-            return builder;
-        }
         var services = builder.Services;
         services.TryAddSingleton<ArkEventCatalog>();
-        services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.SectionName)
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Directory) && o.PollInterval > TimeSpan.Zero, "Catalog:Directory is required and Catalog:PollInterval must be positive.")
-            .ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<CatalogOptions>, CatalogDirectoryMustExist>();
+        services.AddValidatedOptions<CatalogOptions, CatalogOptionsValidator>(CatalogOptions.SectionName);
         services.AddSingleton<YamlDirectoryCatalogSource>();
         services.AddHostedService(sp => sp.GetRequiredService<YamlDirectoryCatalogSource>());
         services.AddHealthChecks().AddCheck<YamlCatalogHealthCheck>("yaml-catalog", tags: [DispatcherPipeline.ReadyTag]);

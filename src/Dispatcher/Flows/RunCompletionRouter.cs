@@ -1,7 +1,5 @@
 using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Hosting;
-using Arkonis.Dispatcher.Triggers.Webhook;
-using Arkonis.Dispatcher.Workflows;
 using Dapr.Workflow;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +12,7 @@ namespace Arkonis.Dispatcher.Flows;
 /// </summary>
 public sealed class RunCompletionRouter(
     DaprWorkflowClient workflows,
-    IOptions<TriggerApiOptions> options,
+    IOptions<SidecarOptions> sidecar,
     ILogger<RunCompletionRouter> logger) : IFlowCompletionObserver
 {
     public async Task OnFlowCompletedAsync(FlowCompleted completion, CancellationToken cancellationToken)
@@ -25,7 +23,7 @@ public sealed class RunCompletionRouter(
             logger.CompletionNotOurs(completion.Namespace, completion.Flow);
             return;
         }
-        var deadline = options.Value.SidecarTimeout;
+        var deadline = sidecar.Value.CallTimeout;
         var state = await SidecarUnavailableException.GuardAsync(
             "GetWorkflowState", deadline, ct => workflows.GetWorkflowStateAsync(runId, false, ct), cancellationToken);
         // A suspended run keeps the event until it resumes; dropping it would leave the target waiting for its deadline.
@@ -39,7 +37,7 @@ public sealed class RunCompletionRouter(
             deadline,
             async ct =>
             {
-                await workflows.RaiseEventAsync(runId, FireWorkflow.CompletionEventName(correlationId), completion, ct);
+                await workflows.RaiseEventAsync(runId, CompletionEvents.Name(correlationId), completion, ct);
                 return true;
             },
             cancellationToken);

@@ -29,6 +29,7 @@ public static class DispatcherPipeline
             .AddMeter(DispatcherMeter.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
             .AddPrometheusExporter());
         services.AddSingleton(TimeProvider.System);
+        services.AddValidatedOptions<SidecarOptions, SidecarOptionsValidator>(SidecarOptions.SectionName);
         return services;
     }
 

@@ -18,10 +18,7 @@ public static class PortIsolation
 {
     public static WebApplicationBuilder AddDispatcherPorts(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PortsOptions>().BindConfiguration(PortsOptions.SectionName)
-            .ValidateDataAnnotations()
-            .Validate(p => p.Public != p.Callback, "Ports:Public and Ports:Callback must differ.")
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<PortsOptions, PortsOptionsValidator>(PortsOptions.SectionName);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Read when Kestrel starts, so every configuration source (files, environment, tests) has been applied.

@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using FluentValidation;
 
 namespace Arkonis.Dispatcher.Hosting;
 
@@ -8,11 +8,9 @@ public sealed record PortsOptions
     public const string SectionName = "Ports";
 
     /// <summary>Public trigger API, health and metrics.</summary>
-    [Range(1, 65535)]
     public int Public { get; init; } = 8092;
 
     /// <summary>Dapr callbacks (pub/sub, bindings); never reachable through <see cref="Public"/>.</summary>
-    [Range(1, 65535)]
     public int Callback { get; init; } = 8093;
 
     /// <summary>
@@ -21,4 +19,14 @@ public sealed record PortsOptions
     /// <c>app-channel-address</c> is not loopback.
     /// </summary>
     public bool CallbackLoopbackOnly { get; init; } = true;
+}
+
+public sealed class PortsOptionsValidator : AbstractValidator<PortsOptions>
+{
+    public PortsOptionsValidator()
+    {
+        RuleFor(o => o.Public).InclusiveBetween(1, 65535).WithMessage("must be 1..65535");
+        RuleFor(o => o.Callback).InclusiveBetween(1, 65535).WithMessage("must be 1..65535");
+        RuleFor(o => o.Callback).NotEqual(o => o.Public).WithMessage("must differ from Ports:Public");
+    }
 }

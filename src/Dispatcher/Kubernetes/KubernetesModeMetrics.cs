@@ -1,7 +1,5 @@
 using System.Diagnostics.Metrics;
 using Arkonis.Dispatcher.Diagnostics;
-using Arkonis.Dispatcher.Kubernetes.Catalog;
-using Arkonis.Dispatcher.Kubernetes.Leadership;
 
 namespace Arkonis.Dispatcher.Kubernetes;
 
@@ -26,10 +24,10 @@ internal sealed class KubernetesModeMetrics
     public Meter Meter { get; }
 
     /// <summary>Observable gauges that read the leader state and catalog sync (registered once the services exist).</summary>
-    public void Observe(LeaderElection leadership, CatalogSyncState sync)
+    public void Observe(Func<bool> isLeader, Func<bool> isSynced)
     {
-        Meter.CreateObservableGauge("arkevent.leader", () => leadership.IsLeader ? 1 : 0, "{leader}", "1 while this replica is the reconciling leader.");
-        Meter.CreateObservableGauge("arkevent.catalog.synced", () => sync.IsSynced ? 1 : 0, null, "1 once every watched scope has been listed.");
+        Meter.CreateObservableGauge("arkevent.leader", () => isLeader() ? 1 : 0, "{leader}", "1 while this replica is the reconciling leader.");
+        Meter.CreateObservableGauge("arkevent.catalog.synced", () => isSynced() ? 1 : 0, null, "1 once every watched scope has been listed.");
     }
 
     public void StatusPatched(string kind) => _statusPatches.Add(1, new KeyValuePair<string, object?>("kind", kind));

@@ -1,9 +1,9 @@
-using System.ComponentModel.DataAnnotations;
+using FluentValidation;
 
 namespace Arkonis.Dispatcher.Kubernetes;
 
 /// <summary>How the dispatcher runs in a cluster (section <c>Dispatcher:Kubernetes</c>).</summary>
-public sealed record KubernetesModeOptions : IValidatableObject
+public sealed record KubernetesModeOptions
 {
     public const string Section = "Dispatcher:Kubernetes";
 
@@ -14,21 +14,17 @@ public sealed record KubernetesModeOptions : IValidatableObject
     public IReadOnlyList<string> Namespaces { get; init; } = [];
 
     /// <summary>The public base URL of the trigger API, written into <c>status.webhookURL</c>.</summary>
-    [Required]
     public string WebhookBaseUrl { get; init; } = "http://arkevent-dispatcher.arkonis-system.svc.cluster.local:8092";
 
     /// <summary>How long the previous token stays valid after a rotation.</summary>
     public TimeSpan TokenRotationGrace { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>This replica's identity in the leader election and in Events: <c>POD_NAME</c> (downward API), else the host name.</summary>
-    [Required]
     public string PodName { get; init; } = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName;
 
     /// <summary>Where the leader Lease lives: <c>POD_NAMESPACE</c> (downward API), else <c>arkonis-system</c>.</summary>
-    [Required]
     public string LeaseNamespace { get; init; } = Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } ns ? ns : "arkonis-system";
 
-    [Required]
     public string LeaseName { get; init; } = "arkevent-dispatcher-leader";
 
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
@@ -52,42 +48,33 @@ public sealed record KubernetesModeOptions : IValidatableObject
     public TimeSpan EventRepeatWindow { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The field manager named on every write.</summary>
-    [Required]
     public string FieldManager { get; init; } = "arkevent-dispatcher";
+}
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+public sealed class KubernetesModeOptionsValidator : AbstractValidator<KubernetesModeOptions>
+{
+    public KubernetesModeOptionsValidator()
     {
-        if (!Uri.TryCreate(WebhookBaseUrl, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
-        {
-            yield return new ValidationResult("must be an absolute http(s) URL", [nameof(WebhookBaseUrl)]);
-        }
-        if (ApiServerUrl is { Length: > 0 } && !Uri.TryCreate(ApiServerUrl, UriKind.Absolute, out _))
-        {
-            yield return new ValidationResult("must be an absolute URL", [nameof(ApiServerUrl)]);
-        }
+        RuleFor(o => o.WebhookBaseUrl)
+            .Must(url => Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps))
+            .WithMessage("must be an absolute http(s) URL");
+        RuleFor(o => o.ApiServerUrl)
+            .Must(url => Uri.TryCreate(url, UriKind.Absolute, out _)).When(o => o.ApiServerUrl is { Length: > 0 })
+            .WithMessage("must be an absolute URL");
+        RuleFor(o => o.PodName).NotEmpty().WithMessage("is required");
+        RuleFor(o => o.LeaseNamespace).NotEmpty().WithMessage("is required");
+        RuleFor(o => o.LeaseName).NotEmpty().WithMessage("is required");
+        RuleFor(o => o.FieldManager).NotEmpty().WithMessage("is required");
         // The client truncates the lease duration to whole seconds; under 1 s every lease looks expired.
-        if (LeaseDuration < TimeSpan.FromSeconds(1))
-        {
-            yield return new ValidationResult("must be at least 1s", [nameof(LeaseDuration)]);
-        }
-        if (RenewDeadline >= LeaseDuration || RetryPeriod >= RenewDeadline || RetryPeriod <= TimeSpan.Zero)
-        {
-            yield return new ValidationResult("need 0 < RetryPeriod < RenewDeadline < LeaseDuration", [nameof(RenewDeadline), nameof(RetryPeriod)]);
-        }
-        if (TokenRotationGrace < TimeSpan.Zero || ResyncPeriod <= TimeSpan.Zero || WatchTimeout < TimeSpan.FromSeconds(1))
-        {
-            yield return new ValidationResult("TokenRotationGrace >= 0, ResyncPeriod > 0, WatchTimeout >= 1s", [nameof(TokenRotationGrace), nameof(ResyncPeriod), nameof(WatchTimeout)]);
-        }
-        if (MinBackoff <= TimeSpan.Zero || MaxBackoff < MinBackoff)
-        {
-            yield return new ValidationResult("need 0 < MinBackoff <= MaxBackoff", [nameof(MinBackoff), nameof(MaxBackoff)]);
-        }
-        foreach (var ns in Namespaces)
-        {
-            if (string.IsNullOrWhiteSpace(ns))
-            {
-                yield return new ValidationResult("must not contain empty names", [nameof(Namespaces)]);
-            }
-        }
+        RuleFor(o => o.LeaseDuration).GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)).WithMessage("must be at least 1s");
+        RuleFor(o => o.RenewDeadline).LessThan(o => o.LeaseDuration).WithMessage("must be shorter than LeaseDuration");
+        RuleFor(o => o.RetryPeriod).GreaterThan(TimeSpan.Zero).WithMessage("must be positive")
+            .LessThan(o => o.RenewDeadline).WithMessage("must be shorter than RenewDeadline");
+        RuleFor(o => o.TokenRotationGrace).GreaterThanOrEqualTo(TimeSpan.Zero).WithMessage("must not be negative");
+        RuleFor(o => o.ResyncPeriod).GreaterThan(TimeSpan.Zero).WithMessage("must be positive");
+        RuleFor(o => o.WatchTimeout).GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)).WithMessage("must be at least 1s");
+        RuleFor(o => o.MinBackoff).GreaterThan(TimeSpan.Zero).WithMessage("must be positive");
+        RuleFor(o => o.MaxBackoff).GreaterThanOrEqualTo(o => o.MinBackoff).WithMessage("must be at least MinBackoff");
+        RuleFor(o => o.Namespaces).Must(names => names.All(n => !string.IsNullOrWhiteSpace(n))).WithMessage("must not contain empty names");
     }
 }

@@ -25,9 +25,6 @@ public sealed class FireWorkflow : Workflow<RunInput, RunResult>
         maxNumberOfAttempts: 3,
         firstRetryInterval: TimeSpan.FromSeconds(1)));
 
-    /// <summary>The external event that carries a target's completion; one name per correlation id.</summary>
-    public static string CompletionEventName(string correlationId) => "flow-completed|" + correlationId;
-
     public override async Task<RunResult> RunAsync(WorkflowContext context, RunInput input)
     {
         var results = input.Targets.Select(t => new TargetResult(t.Pipeline, RunStatuses.Pending)).ToArray();
@@ -79,7 +76,7 @@ public sealed class FireWorkflow : Workflow<RunInput, RunResult>
         var deadline = TimeSpan.FromSeconds(input.TargetTimeoutSeconds);
         try
         {
-            var done = await context.WaitForExternalEventAsync<FlowCompleted>(CompletionEventName(correlationId), deadline);
+            var done = await context.WaitForExternalEventAsync<FlowCompleted>(CompletionEvents.Name(correlationId), deadline);
             var succeeded = string.Equals(done.Phase, FlowPhases.Succeeded, StringComparison.Ordinal);
             Update(context, input, results, index, new TargetResult(
                 target.Pipeline,

@@ -1,4 +1,4 @@
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Runs;
 using Dapr.Workflow;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Arkonis.Admission.Hosting;
+using Arkonis.Admission.Service;
 using Arkonis.Admission.Reviews;
 using Arkonis.Admission.Tests.Support;
 using Arkonis.Model.Resources;

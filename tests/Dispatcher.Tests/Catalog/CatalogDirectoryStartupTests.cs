@@ -15,12 +15,12 @@ public sealed class CatalogDirectoryStartupTests
     {
         var missing = Path.Combine("no-such-dir-" + Guid.NewGuid().ToString("N"), "events");
 
-        var result = new CatalogDirectoryMustExist().Validate(null, new CatalogOptions { Directory = missing });
+        var result = new CatalogOptionsValidator().Validate(new CatalogOptions { Directory = missing });
 
-        Assert.True(result.Failed);
-        Assert.Contains(Path.GetFullPath(missing), result.FailureMessage, StringComparison.Ordinal);
-        Assert.Contains(Environment.CurrentDirectory, result.FailureMessage, StringComparison.Ordinal);
-        Assert.Contains("Catalog__Directory", result.FailureMessage, StringComparison.Ordinal);
+        var message = Assert.Single(result.Errors).ErrorMessage;
+        Assert.Contains(Path.GetFullPath(missing), message, StringComparison.Ordinal);
+        Assert.Contains(Environment.CurrentDirectory, message, StringComparison.Ordinal);
+        Assert.Contains("Catalog__Directory", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class CatalogDirectoryStartupTests
         var directory = Directory.CreateTempSubdirectory("arkevent-exists-").FullName;
         try
         {
-            Assert.True(new CatalogDirectoryMustExist().Validate(null, new CatalogOptions { Directory = directory }).Succeeded);
+            Assert.True(new CatalogOptionsValidator().Validate(new CatalogOptions { Directory = directory }).IsValid);
         }
         finally
         {

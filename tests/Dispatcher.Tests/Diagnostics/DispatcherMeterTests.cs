@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Kubernetes;
-using Arkonis.Dispatcher.Triggers.Cron;
+using Arkonis.Dispatcher.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Arkonis.Dispatcher.Tests.Diagnostics;

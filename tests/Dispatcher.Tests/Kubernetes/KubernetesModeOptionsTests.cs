@@ -1,16 +1,11 @@
-using System.ComponentModel.DataAnnotations;
 using Arkonis.Dispatcher.Kubernetes;
 
 namespace Arkonis.Dispatcher.Tests.Kubernetes;
 
 public sealed class KubernetesModeOptionsTests
 {
-    private static string[] Problems(KubernetesModeOptions options)
-    {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-        return [.. results.SelectMany(r => r.MemberNames)];
-    }
+    private static string[] Problems(KubernetesModeOptions options) =>
+        [.. new KubernetesModeOptionsValidator().Validate(options).Errors.Select(e => e.PropertyName)];
 
     [Fact]
     public void The_defaults_are_valid() => Assert.Empty(Problems(new KubernetesModeOptions()));

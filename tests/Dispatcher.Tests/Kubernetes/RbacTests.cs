@@ -1,6 +1,6 @@
 using Arkonis.Dispatcher.Tests.Harness;
 using System.Text.Json.Nodes;
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Kubernetes;
 using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;

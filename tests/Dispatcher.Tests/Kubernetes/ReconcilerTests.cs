@@ -1,7 +1,7 @@
 using Arkonis.Dispatcher.Tests.Harness;
 using Xunit.Abstractions;
 using System.Text.Json.Nodes;
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Kubernetes;
 using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
 using Arkonis.Model.Resources;

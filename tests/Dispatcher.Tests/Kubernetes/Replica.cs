@@ -3,6 +3,7 @@ using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Kubernetes;
 using Arkonis.Dispatcher.Kubernetes.Leadership;
+using Arkonis.Dispatcher.Modes;
 using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
 using Dapr.Client;
 using Microsoft.Extensions.Configuration;
@@ -15,7 +16,7 @@ using NSubstitute;
 namespace Arkonis.Dispatcher.Tests.Kubernetes;
 
 /// <summary>
-/// One dispatcher replica in cluster mode, composed exactly as Program.cs does it (<c>AddKubernetesMode</c>), talking
+/// One dispatcher replica in cluster mode, with the Kubernetes mode's parts as Program.cs adds them (<c>AddKubernetesMode</c>), talking
 /// to the stand-in API server through the real KubernetesClient. Dapr is a substitute that records publishes.
 /// </summary>
 public sealed class Replica : IAsyncDisposable

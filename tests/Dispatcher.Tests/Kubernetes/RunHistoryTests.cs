@@ -1,5 +1,4 @@
 using Arkonis.Dispatcher.Kubernetes.Completions;
-using Arkonis.Dispatcher.Kubernetes.History;
 
 namespace Arkonis.Dispatcher.Tests.Kubernetes;
 

@@ -1,5 +1,6 @@
 using Arkonis.Dispatcher.Runs;
-using Arkonis.Dispatcher.Triggers.Webhook;
+using Arkonis.Dispatcher.Hosting;
+using Arkonis.Dispatcher.Workflows;
 using Dapr.DurableTask.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ public sealed class RunReaderTests
                 () => Status.DefaultCancelled,
                 () => [],
                 () => { }));
-        var reader = new RunReader(null!, taskHub, Options.Create(new TriggerApiOptions()), TimeProvider.System);
+        var reader = new RunReader(null!, taskHub, Options.Create(new SidecarOptions()), TimeProvider.System);
         using var hungUp = new CancellationTokenSource();
         await hungUp.CancelAsync();
 

@@ -30,7 +30,7 @@ public sealed class FireWorkflowTests
 
     private void Completes(string pipeline, string phase, JsonNode? output = null, string? error = null) =>
         _context.WaitForExternalEventAsync<FlowCompleted>(
-                FireWorkflow.CompletionEventName("default.hello.abc." + pipeline), Arg.Any<TimeSpan>())
+                CompletionEvents.Name("default.hello.abc." + pipeline), Arg.Any<TimeSpan>())
             .Returns(new FlowCompleted("default", pipeline, pipeline + "-1", phase, output, error, FiredAt.AddSeconds(2), "default.hello.abc." + pipeline));
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class FireWorkflowTests
         Assert.Equal((RunStatuses.Failed, "no such pipeline"), (result.Targets[0].Status, result.Targets[0].Error));
         Assert.Equal(RunStatuses.Succeeded, result.Targets[1].Status);
         _ = _context.DidNotReceive().WaitForExternalEventAsync<FlowCompleted>(
-            FireWorkflow.CompletionEventName("default.hello.abc.alpha"), Arg.Any<TimeSpan>());
+            CompletionEvents.Name("default.hello.abc.alpha"), Arg.Any<TimeSpan>());
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Arkonis.Dispatcher.Catalog;
-using Arkonis.Dispatcher.Kubernetes.History;
 using Arkonis.Dispatcher.Kubernetes.Leadership;
 using Arkonis.Dispatcher.Kubernetes.Watching;
 using k8s;

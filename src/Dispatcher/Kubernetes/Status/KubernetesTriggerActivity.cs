@@ -1,4 +1,4 @@
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Kubernetes.Events;
 using Arkonis.Model.Resources;
 

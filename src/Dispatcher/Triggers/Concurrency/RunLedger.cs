@@ -1,4 +1,4 @@
-using Arkonis.Dispatcher.Triggers.Cron;
+using Arkonis.Dispatcher.Hosting;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,11 +16,11 @@ public sealed record ActiveRuns(IReadOnlyList<string> RunIds, bool Uncertain)
 /// still going. Memory is per replica and bounded per event; cron adds the previous occurrence's derived run id,
 /// so a run started by another replica or before a restart is seen too.
 /// </summary>
-public sealed partial class RunLedger(IRunStatusSource runs, IOptions<CronTriggerOptions> options, ILogger<RunLedger> logger)
+public sealed partial class RunLedger(IRunStatusSource runs, IOptions<SidecarOptions> sidecar, ILogger<RunLedger> logger)
 {
     private const int MaxRememberedPerEvent = 32;
     private readonly ConcurrentDictionary<(string Namespace, string Name), List<string>> _launched = new();
-    private readonly TimeSpan _callTimeout = options.Value.CallTimeout;
+    private readonly TimeSpan _callTimeout = sidecar.Value.CallTimeout;
 
     /// <summary>Notes a run of the event (started here, or found existing).</summary>
     public void Record(string @namespace, string name, string runId)

@@ -11,7 +11,7 @@ namespace Arkonis.Dispatcher.Triggers.Cron;
 /// catalog) and sits in a priority queue keyed by its next occurrence, so a tick touches only the events that are due.
 /// Pure in-memory bookkeeping: launching, policies and persistence are the <see cref="CronTicker"/>'s.
 /// </summary>
-public sealed partial class CronEvaluator : ICronScheduleView, IDisposable
+public sealed partial class CronEvaluator : IDisposable
 {
     private readonly ArkEventCatalog _catalog;
     private readonly TimeProvider _time;
@@ -50,6 +50,7 @@ public sealed partial class CronEvaluator : ICronScheduleView, IDisposable
         }
     }
 
+    /// <summary>When the event fires next; null when it is not a valid cron event, is suspended, or never fires again.</summary>
     public DateTimeOffset? NextFireAt(string @namespace, string name)
     {
         lock (_lock)

@@ -1,5 +1,6 @@
 using Arkonis.Dispatcher.Triggers.Concurrency;
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
+using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Model.Resources;
 using Arkonis.Model.Runs;
@@ -28,9 +29,11 @@ public sealed partial class CronTicker(
     TriggerMetrics metrics,
     TimeProvider time,
     IOptions<CronTriggerOptions> options,
+    IOptions<SidecarOptions> sidecar,
     ILogger<CronTicker> logger) : IDisposable
 {
     private readonly CronTriggerOptions _options = options.Value;
+    private readonly TimeSpan _callTimeout = sidecar.Value.CallTimeout;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private bool _restored;
     private DateTimeOffset _schedulesSavedAt = DateTimeOffset.MinValue;
@@ -179,7 +182,7 @@ public sealed partial class CronTicker(
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(_options.CallTimeout);
+            deadline.CancelAfter(_callTimeout);
             var checkpoint = await checkpoints.LoadAsync(deadline.Token);
             var restored = evaluator.Restore(checkpoint, time.GetUtcNow() + TimeSpan.FromMinutes(2));
             LogRestored(logger, checkpoint.EvaluatedThrough, restored);
@@ -194,7 +197,7 @@ public sealed partial class CronTicker(
     private async Task SaveCheckpointAsync(DateTimeOffset evaluatedThrough, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.CallTimeout);
+        deadline.CancelAfter(_callTimeout);
         try
         {
             if (now - _schedulesSavedAt >= _options.ScheduleSaveInterval && evaluator.TakeChangedSchedules() is { } schedules)

@@ -12,10 +12,7 @@ public static partial class CronTriggerExtensions
 {
     public static IServiceCollection AddCronTrigger(this IServiceCollection services)
     {
-        services.AddOptions<CronTriggerOptions>()
-            .BindConfiguration(CronTriggerOptions.Section)
-            .Validate(o => o.IsValid(out _), "Triggers:Cron is invalid: check BindingName, DefaultStartingDeadline (>= 10s), LaunchParallelism, StateStore, CallTimeout")
-            .ValidateOnStart();
+        services.AddValidatedOptions<CronTriggerOptions, CronTriggerOptionsValidator>(CronTriggerOptions.Section);
         services.AddDaprClient();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ArkEventCatalog>();
@@ -25,7 +22,6 @@ public static partial class CronTriggerExtensions
         services.TryAddSingleton<ConcurrencyGate>();
         services.TryAddSingleton<ICronCheckpointStore, DaprCronCheckpointStore>();
         services.TryAddSingleton<CronEvaluator>();
-        services.TryAddSingleton<ICronScheduleView>(sp => sp.GetRequiredService<CronEvaluator>());
         services.TryAddSingleton<CronTicker>();
         services.AddHostedService<CronEvaluatorActivation>();
         return services;

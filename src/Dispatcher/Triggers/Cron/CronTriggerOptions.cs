@@ -1,3 +1,5 @@
+using FluentValidation;
+
 namespace Arkonis.Dispatcher.Triggers.Cron;
 
 /// <summary>Settings of the cron trigger (section <c>Triggers:Cron</c>).</summary>
@@ -20,24 +22,19 @@ public sealed record CronTriggerOptions
     /// <summary>How often at most the (large) list of known schedules is written to the state store.</summary>
     public TimeSpan ScheduleSaveInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Deadline of one state-store or workflow-state call: a missing sidecar must not stall a tick.</summary>
-    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(2);
-
     /// <summary>At most this many missed occurrences per event and tick are counted one by one.</summary>
     public int MaxCountedMissed { get; init; } = 1000;
 
-    internal bool IsValid(out string? error)
+}
+
+public sealed class CronTriggerOptionsValidator : AbstractValidator<CronTriggerOptions>
+{
+    public CronTriggerOptionsValidator()
     {
-        error = this switch
-        {
-            { BindingName.Length: 0 } => "BindingName must be set",
-            { DefaultStartingDeadline.TotalSeconds: < 10 } => "DefaultStartingDeadline must be at least 10s (one tick plus slack)",
-            { LaunchParallelism: < 1 } => "LaunchParallelism must be at least 1",
-            { StateStore.Length: 0 } => "StateStore must be set",
-            { CallTimeout.TotalMilliseconds: <= 0 } => "CallTimeout must be positive",
-            { MaxCountedMissed: < 1 } => "MaxCountedMissed must be at least 1",
-            _ => null,
-        };
-        return error is null;
+        RuleFor(o => o.BindingName).NotEmpty().WithMessage("must be set");
+        RuleFor(o => o.DefaultStartingDeadline).GreaterThanOrEqualTo(TimeSpan.FromSeconds(10)).WithMessage("must be at least 10s (one tick plus slack)");
+        RuleFor(o => o.LaunchParallelism).GreaterThanOrEqualTo(1).WithMessage("must be at least 1");
+        RuleFor(o => o.StateStore).NotEmpty().WithMessage("must be set");
+        RuleFor(o => o.MaxCountedMissed).GreaterThanOrEqualTo(1).WithMessage("must be at least 1");
     }
 }

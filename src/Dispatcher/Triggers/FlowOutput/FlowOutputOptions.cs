@@ -1,3 +1,5 @@
+using FluentValidation;
+
 namespace Arkonis.Dispatcher.Triggers.FlowOutput;
 
 /// <summary>Settings of the flow-output trigger (section <c>Triggers:FlowOutput</c>).</summary>
@@ -10,6 +12,9 @@ public sealed record FlowOutputOptions
     /// skipped: it stops a loop that admission could not see (across namespaces, or created while the webhook was down).
     /// </summary>
     public int MaxChainDepth { get; init; } = 10;
+}
 
-    internal bool IsValid => MaxChainDepth is >= 1 and <= 1000;
+public sealed class FlowOutputOptionsValidator : AbstractValidator<FlowOutputOptions>
+{
+    public FlowOutputOptionsValidator() => RuleFor(o => o.MaxChainDepth).InclusiveBetween(1, 1000).WithMessage("must be between 1 and 1000");
 }

@@ -1,8 +1,7 @@
 using Arkonis.Dispatcher.Triggers.Concurrency;
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Runs;
-using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Model.Resources;
 using Arkonis.Model.Runs;
 using Microsoft.Extensions.Logging;

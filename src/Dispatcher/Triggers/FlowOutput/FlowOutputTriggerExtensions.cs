@@ -1,7 +1,7 @@
+using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Catalog;
-using Arkonis.Dispatcher.Triggers.Cron;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Arkonis.Dispatcher.Triggers.FlowOutput;
@@ -11,10 +11,7 @@ public static class FlowOutputTriggerExtensions
 {
     public static IServiceCollection AddFlowOutputTrigger(this IServiceCollection services)
     {
-        services.AddOptions<FlowOutputOptions>()
-            .BindConfiguration(FlowOutputOptions.Section)
-            .Validate(o => o.IsValid, "Triggers:FlowOutput:MaxChainDepth must be between 1 and 1000")
-            .ValidateOnStart();
+        services.AddValidatedOptions<FlowOutputOptions, FlowOutputOptionsValidator>(FlowOutputOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ArkEventCatalog>();
         services.TryAddSingleton<TriggerMetrics>();

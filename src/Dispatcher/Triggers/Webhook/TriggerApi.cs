@@ -1,12 +1,12 @@
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Runs;
-using Arkonis.Dispatcher.Triggers.Cron;
+using Arkonis.Dispatcher.Workflows;
 using Arkonis.Model.Resources;
 using Arkonis.Model.Runs;
 using Arkonis.Model.Validation;
@@ -38,10 +38,7 @@ public static class TriggerApi
 {
     public static IServiceCollection AddTriggerApi(this IServiceCollection services)
     {
-        services.AddOptions<TriggerApiOptions>().BindConfiguration(TriggerApiOptions.SectionName)
-            .ValidateDataAnnotations()
-            .Validate(TriggerApiOptions.IsValid, "TriggerApi timeouts must be positive and MaxSyncTimeout >= DefaultSyncTimeout.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<TriggerApiOptions, TriggerApiOptionsValidator>(TriggerApiOptions.SectionName);
         services.AddSingleton<WebhookTokens>();
         services.AddSingleton<RunReader>();
         services.AddTriggerRateLimiting();

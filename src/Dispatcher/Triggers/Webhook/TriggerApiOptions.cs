@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using FluentValidation;
 
 namespace Arkonis.Dispatcher.Triggers.Webhook;
 
@@ -8,7 +8,6 @@ public sealed record TriggerApiOptions
     public const string SectionName = "TriggerApi";
 
     /// <summary>The largest accepted request body.</summary>
-    [Range(1, 64 * 1024 * 1024)]
     public long MaxBodyBytes { get; init; } = 1024 * 1024;
 
     /// <summary>How long a sync fire waits when the caller names no timeout.</summary>
@@ -17,29 +16,33 @@ public sealed record TriggerApiOptions
     /// <summary>The longest timeout a caller may ask for.</summary>
     public TimeSpan MaxSyncTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long a call to the Dapr sidecar may take before the caller gets a 503.</summary>
-    public TimeSpan SidecarTimeout { get; init; } = TimeSpan.FromSeconds(1.5);
-
     /// <summary>What a 503 tells the caller in <c>Retry-After</c>.</summary>
-    [Range(1, 3600)]
     public int SidecarRetryAfterSeconds { get; init; } = 5;
 
     /// <summary>How long a token read from the secret store is trusted; a rotated token works after at most this.</summary>
     public TimeSpan TokenCacheTtl { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Fires (and run reads) per second per trigger, refilled continuously.</summary>
-    [Range(1, 1_000_000)]
     public int RatePerSecond { get; init; } = 50;
 
     /// <summary>How many requests a trigger may burst above its rate.</summary>
-    [Range(1, 1_000_000)]
     public int RateBurst { get; init; } = 100;
 
     /// <summary>The Dapr secret store that holds the webhook tokens.</summary>
-    [Required]
     public string SecretStore { get; init; } = "arkevent-secrets";
+}
 
-    internal static bool IsValid(TriggerApiOptions o) =>
-        o.DefaultSyncTimeout > TimeSpan.Zero && o.MaxSyncTimeout >= o.DefaultSyncTimeout &&
-        o.SidecarTimeout > TimeSpan.Zero && o.TokenCacheTtl >= TimeSpan.Zero;
+public sealed class TriggerApiOptionsValidator : AbstractValidator<TriggerApiOptions>
+{
+    public TriggerApiOptionsValidator()
+    {
+        RuleFor(o => o.MaxBodyBytes).InclusiveBetween(1, 64 * 1024 * 1024).WithMessage("must be 1..67108864");
+        RuleFor(o => o.DefaultSyncTimeout).GreaterThan(TimeSpan.Zero).WithMessage("must be positive");
+        RuleFor(o => o.MaxSyncTimeout).GreaterThanOrEqualTo(o => o.DefaultSyncTimeout).WithMessage("must be at least TriggerApi:DefaultSyncTimeout");
+        RuleFor(o => o.SidecarRetryAfterSeconds).InclusiveBetween(1, 3600).WithMessage("must be 1..3600");
+        RuleFor(o => o.TokenCacheTtl).GreaterThanOrEqualTo(TimeSpan.Zero).WithMessage("must not be negative");
+        RuleFor(o => o.RatePerSecond).InclusiveBetween(1, 1_000_000).WithMessage("must be 1..1000000");
+        RuleFor(o => o.RateBurst).InclusiveBetween(1, 1_000_000).WithMessage("must be 1..1000000");
+        RuleFor(o => o.SecretStore).NotEmpty().WithMessage("is required");
+    }
 }

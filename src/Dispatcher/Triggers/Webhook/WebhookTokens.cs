@@ -19,6 +19,7 @@ namespace Arkonis.Dispatcher.Triggers.Webhook;
 public sealed class WebhookTokens(
     DaprClient dapr,
     IOptions<TriggerApiOptions> options,
+    IOptions<SidecarOptions> sidecar,
     TimeProvider time,
     ILogger<WebhookTokens> logger)
 {
@@ -80,7 +81,7 @@ public sealed class WebhookTokens(
         {
             data = await SidecarUnavailableException.GuardAsync(
                 "GetSecret",
-                options.Value.SidecarTimeout,
+                sidecar.Value.CallTimeout,
                 ct => dapr.GetSecretAsync(store, SecretName(name), metadata, ct),
                 cancellationToken);
         }

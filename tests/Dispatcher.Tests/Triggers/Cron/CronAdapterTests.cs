@@ -1,6 +1,7 @@
+using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using System.Net;
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Dapr.Client;
@@ -20,10 +21,11 @@ public sealed class CronAdapterTests
     [Fact]
     public void Invalid_options_are_refused_at_start()
     {
-        Assert.True(new CronTriggerOptions().IsValid(out _));
-        Assert.False(new CronTriggerOptions { DefaultStartingDeadline = TimeSpan.FromSeconds(1) }.IsValid(out var error));
-        Assert.Contains("DefaultStartingDeadline", error, StringComparison.Ordinal);
-        Assert.False(new CronTriggerOptions { LaunchParallelism = 0 }.IsValid(out _));
+        var validator = new CronTriggerOptionsValidator();
+        Assert.True(validator.Validate(new CronTriggerOptions()).IsValid);
+        var error = Assert.Single(validator.Validate(new CronTriggerOptions { DefaultStartingDeadline = TimeSpan.FromSeconds(1) }).Errors);
+        Assert.Contains("DefaultStartingDeadline", error.PropertyName, StringComparison.Ordinal);
+        Assert.False(validator.Validate(new CronTriggerOptions { LaunchParallelism = 0 }).IsValid);
     }
 
     [Fact]
@@ -49,7 +51,7 @@ public sealed class CronAdapterTests
     public async Task The_ledger_counts_pending_running_and_suspended_runs_and_forgets_finished_ones()
     {
         var engine = new FakeRunEngine();
-        var ledger = new RunLedger(engine, Options.Create(new CronTriggerOptions()), NullLogger<RunLedger>.Instance);
+        var ledger = new RunLedger(engine, Options.Create(new SidecarOptions()), NullLogger<RunLedger>.Instance);
         foreach (var (id, status) in new[] { ("p", RunStatus.Pending), ("r", RunStatus.Running), ("s", RunStatus.Suspended), ("f", RunStatus.Finished) })
         {
             engine.Set(id, status);

@@ -1,8 +1,10 @@
+using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Triggers.Concurrency;
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Dispatcher.Tests.Harness;
+using Arkonis.Dispatcher.Triggers;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Dapr.Workflow;
 using Microsoft.Extensions.DependencyInjection;
@@ -134,11 +136,12 @@ public sealed class CronEndToEndTests(CronEndToEndFixture app) : IClassFixture<C
     private (CronEvaluator Evaluator, CronTicker Ticker) Replica(FakeTimeProvider clock)
     {
         var services = app.Services;
-        var options = Options.Create(new CronTriggerOptions { CallTimeout = TimeSpan.FromSeconds(5) });
+        var options = Options.Create(new CronTriggerOptions());
+        var sidecar = Options.Create(new SidecarOptions { CallTimeout = TimeSpan.FromSeconds(5) });
         var evaluator = new CronEvaluator(services.GetRequiredService<ArkEventCatalog>(), clock, options, NullLogger<CronEvaluator>.Instance);
-        var gate = new ConcurrencyGate(new RunLedger(services.GetRequiredService<IRunStatusSource>(), options, NullLogger<RunLedger>.Instance));
+        var gate = new ConcurrencyGate(new RunLedger(services.GetRequiredService<IRunStatusSource>(), sidecar, NullLogger<RunLedger>.Instance));
         var ticker = new CronTicker(evaluator, gate, services.GetRequiredService<IRunLauncher>(), services.GetRequiredService<ITriggerActivity>(),
-            new InMemoryCheckpointStore(), services.GetRequiredService<TriggerMetrics>(), clock, options, NullLogger<CronTicker>.Instance);
+            new InMemoryCheckpointStore(), services.GetRequiredService<TriggerMetrics>(), clock, options, sidecar, NullLogger<CronTicker>.Instance);
         return (evaluator, ticker);
     }
 }

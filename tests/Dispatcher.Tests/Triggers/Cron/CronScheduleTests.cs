@@ -1,4 +1,5 @@
 using Arkonis.Dispatcher.Triggers.Concurrency;
+using Arkonis.Dispatcher.Triggers;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Model.Runs;
 using Microsoft.Extensions.DependencyInjection;

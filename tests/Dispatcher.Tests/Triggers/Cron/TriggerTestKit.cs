@@ -1,9 +1,11 @@
+using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Runs;
+using Arkonis.Dispatcher.Triggers;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Model.Resources;
 using k8s.Models;
@@ -244,8 +246,8 @@ public sealed class CronReplica : IDisposable
         var opts = Options.Create(options ?? new CronTriggerOptions());
         MeterFactory = meterFactory ?? Metrics.GetRequiredService<IMeterFactory>();
         Evaluator = new CronEvaluator(Catalog, time, opts, NullLogger<CronEvaluator>.Instance);
-        var gate = new ConcurrencyGate(new RunLedger(engine, opts, NullLogger<RunLedger>.Instance));
-        Ticker = new CronTicker(Evaluator, gate, engine, Activity, store, new TriggerMetrics(MeterFactory), time, opts, NullLogger<CronTicker>.Instance);
+        var gate = new ConcurrencyGate(new RunLedger(engine, Options.Create(new SidecarOptions()), NullLogger<RunLedger>.Instance));
+        Ticker = new CronTicker(Evaluator, gate, engine, Activity, store, new TriggerMetrics(MeterFactory), time, opts, Options.Create(new SidecarOptions()), NullLogger<CronTicker>.Instance);
     }
 
     public ArkEventCatalog Catalog { get; }

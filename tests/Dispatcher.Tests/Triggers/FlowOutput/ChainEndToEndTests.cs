@@ -1,7 +1,7 @@
 using System.Net;
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Tests.Harness;
-using Arkonis.Dispatcher.Triggers.Cron;
+using Arkonis.Dispatcher.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Arkonis.Dispatcher.Tests.Triggers.FlowOutput;

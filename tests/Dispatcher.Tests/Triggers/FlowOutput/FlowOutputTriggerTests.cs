@@ -1,9 +1,11 @@
+using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Tests.Triggers.Cron;
+using Arkonis.Dispatcher.Triggers;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Arkonis.Dispatcher.Triggers.FlowOutput;
 using Arkonis.Model.Runs;
@@ -31,7 +33,7 @@ public sealed class FlowOutputTriggerTests : IDisposable
         var factory = _meters.GetRequiredService<IMeterFactory>();
         _recorder = new MetricRecorder(factory);
         _index = new FlowOutputIndex(_catalog);
-        var gate = new ConcurrencyGate(new RunLedger(_engine, Options.Create(new CronTriggerOptions()), NullLogger<RunLedger>.Instance));
+        var gate = new ConcurrencyGate(new RunLedger(_engine, Options.Create(new SidecarOptions()), NullLogger<RunLedger>.Instance));
         _trigger = new FlowOutputTrigger(_index, gate, _engine, _activity, new TriggerMetrics(factory), new FakeTimeProvider(CompletedAt),
             Options.Create(new FlowOutputOptions { MaxChainDepth = 3 }), NullLogger<FlowOutputTrigger>.Instance);
     }

@@ -18,8 +18,7 @@ public sealed class DegradedDispatcherFixture : DispatcherFixture
     {
         ["TriggerApi:RatePerSecond"] = "1",
         ["TriggerApi:RateBurst"] = "2",
-        ["TriggerApi:SidecarTimeout"] = "00:00:01",
-        ["Triggers:Cron:CallTimeout"] = "00:00:01",
+        ["Sidecar:CallTimeout"] = "00:00:01",
         ["APP_API_TOKEN"] = AppApiToken,
     };
 
@@ -137,7 +136,7 @@ public sealed class DegradedDispatcherTests(DegradedDispatcherFixture app) : ICl
         await using var sidecarless = new DispatcherApp(app.Sidecar, app.CatalogDirectory, new Dictionary<string, string?>
         {
             ["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{FreePorts.Next()}",
-            ["TriggerApi:SidecarTimeout"] = "00:00:01",
+            ["Sidecar:CallTimeout"] = "00:00:01",
         });
         sidecarless.UseKestrel();
         sidecarless.StartServer();

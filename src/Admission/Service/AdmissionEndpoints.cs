@@ -1,11 +1,12 @@
 using Arkonis.Admission.Hosting;
 using Arkonis.Admission.Mutation;
 using Arkonis.Admission.Observability;
+using Arkonis.Admission.Reviews;
 using Arkonis.Admission.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
-namespace Arkonis.Admission.Reviews;
+namespace Arkonis.Admission.Service;
 
 /// <summary>The admission surface: the two webhook paths kube-apiserver calls.</summary>
 internal static class AdmissionEndpoints

@@ -1,7 +1,8 @@
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Hosting;
+using Arkonis.Dispatcher.Kubernetes;
 using Arkonis.Dispatcher.Kubernetes.Catalog;
 using Arkonis.Dispatcher.Kubernetes.Completions;
 using Arkonis.Dispatcher.Kubernetes.Events;
@@ -11,45 +12,33 @@ using Arkonis.Dispatcher.Kubernetes.Reconciler;
 using Arkonis.Dispatcher.Kubernetes.Status;
 using Arkonis.Dispatcher.Kubernetes.Tokens;
 using Arkonis.Dispatcher.Kubernetes.Watching;
-using k8s;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Resources;
 
-namespace Arkonis.Dispatcher.Kubernetes;
+namespace Arkonis.Dispatcher.Modes;
 
 public static class KubernetesModeExtensions
 {
-    public const string ModeKey = "Dispatcher:Mode";
-    public const string KubernetesMode = "Kubernetes";
-
-    /// <summary>True when <c>Dispatcher:Mode</c> is <c>Kubernetes</c>.</summary>
-    public static bool IsKubernetesMode(this IConfiguration configuration) =>
-        string.Equals(configuration[ModeKey], KubernetesMode, StringComparison.OrdinalIgnoreCase);
-
     /// <summary>
-    /// Cluster mode, when <c>Dispatcher:Mode</c> is <c>Kubernetes</c> (otherwise nothing): ArkEvents come from a
-    /// Kubernetes watch; flows start as ArkFlows; trigger activity becomes status and Events; the leader reconciles
-    /// token Secrets and status, publishes flow completions and prunes run history.
+    /// Cluster mode: ArkEvents come from a Kubernetes watch; flows start as ArkFlows; trigger reports become status and
+    /// Events; the leader reconciles token Secrets and status, publishes flow completions and prunes run history.
     /// </summary>
     public static IHostApplicationBuilder AddKubernetesMode(this IHostApplicationBuilder builder)
     {
-        if (!builder.Configuration.IsKubernetesMode())
-        {
-            return builder;
-        }
         var services = builder.Services;
-        services.AddOptions<KubernetesModeOptions>().BindConfiguration(KubernetesModeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ArkEventCatalog>();
         services.AddDaprClient();
-        services.TryAddSingleton<IKubernetes>(sp => new k8s.Kubernetes(ClientConfiguration(sp.GetRequiredService<IOptions<KubernetesModeOptions>>().Value)));
+        services.AddKubernetesClient();
 
         services.AddSingleton(sp =>
         {
             var metrics = new KubernetesModeMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-            metrics.Observe(sp.GetRequiredService<LeaderElection>(), sp.GetRequiredService<CatalogSyncState>());
+            var leadership = sp.GetRequiredService<LeaderElection>();
+            var sync = sp.GetRequiredService<CatalogSyncState>();
+            metrics.Observe(() => leadership.IsLeader, () => sync.IsSynced);
             return metrics;
         });
         services.AddSingleton<ListWatchLoop>();
@@ -59,8 +48,8 @@ public static class KubernetesModeExtensions
         services.AddSingleton<WebhookTokenSecrets>();
         services.AddSingleton<ArkEventStatusWriter>();
         services.AddSingleton<CompletionBridge>();
-        services.Replace(ServiceDescriptor.Singleton<IFlowRunner, KubernetesFlowRunner>());
-        services.Replace(ServiceDescriptor.Singleton<ITriggerActivity, KubernetesTriggerActivity>());
+        services.AddSingleton<IFlowRunner, KubernetesFlowRunner>();
+        services.AddSingleton<ITriggerActivity, KubernetesTriggerActivity>();
 
         services.AddHostedService<KubernetesCatalogSource>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaderElection>());
@@ -73,13 +62,6 @@ public static class KubernetesModeExtensions
         services.AddHealthChecks().AddCheck<KubernetesCatalogHealthCheck>("kubernetes-catalog", tags: [DispatcherPipeline.ReadyTag]);
         return builder;
     }
-
-    internal static KubernetesClientConfiguration ClientConfiguration(KubernetesModeOptions options) =>
-        options.ApiServerUrl is { Length: > 0 } url
-            ? new KubernetesClientConfiguration { Host = url, UserAgent = options.PodName }
-            : KubernetesClientConfiguration.IsInCluster()
-                ? KubernetesClientConfiguration.InClusterConfig()
-                : KubernetesClientConfiguration.BuildConfigFromConfigFile();
 }
 
 /// <summary>Ready once the ArkEvent catalog has been listed; reports whether this replica leads.</summary>

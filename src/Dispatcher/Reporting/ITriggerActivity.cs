@@ -1,6 +1,6 @@
 using Arkonis.Model.Resources;
 
-namespace Arkonis.Dispatcher.Activity;
+namespace Arkonis.Dispatcher.Reporting;
 
 /// <summary>
 /// What happened to a trigger. Locally it is logged and kept in memory; in a cluster it becomes the

@@ -1,18 +1,18 @@
 using System.Text.Json;
 using Arkonis.Dispatcher.Hosting;
-using Arkonis.Dispatcher.Triggers.Webhook;
+using Arkonis.Dispatcher.Runs;
 using Dapr.DurableTask.Protobuf;
 using Dapr.Workflow;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
-namespace Arkonis.Dispatcher.Runs;
+namespace Arkonis.Dispatcher.Workflows;
 
 /// <summary>Reads runs back: their state now, or (for sync fires) their end, without polling.</summary>
 public sealed class RunReader(
     DaprWorkflowClient workflows,
     TaskHubSidecarService.TaskHubSidecarServiceClient taskHub,
-    IOptions<TriggerApiOptions> options,
+    IOptions<SidecarOptions> sidecar,
     TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -22,7 +22,7 @@ public sealed class RunReader(
     {
         var state = await SidecarUnavailableException.GuardAsync(
             "GetWorkflowState",
-            options.Value.SidecarTimeout,
+            sidecar.Value.CallTimeout,
             ct => workflows.GetWorkflowStateAsync(runId, true, ct),
             cancellationToken);
         if (state is not { Exists: true } || state.ReadInputAs<RunInput>() is not { } input ||

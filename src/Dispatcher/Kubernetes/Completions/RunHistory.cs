@@ -1,7 +1,6 @@
-using Arkonis.Dispatcher.Kubernetes.Completions;
 using Arkonis.Model.Resources;
 
-namespace Arkonis.Dispatcher.Kubernetes.History;
+namespace Arkonis.Dispatcher.Kubernetes.Completions;
 
 /// <summary>Which finished runs of one event to delete: all but the newest N succeeded and M failed (CronJob's 3 and 1 by default).</summary>
 internal static class RunHistory

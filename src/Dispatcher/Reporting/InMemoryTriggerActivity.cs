@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Model.Resources;
 
-namespace Arkonis.Dispatcher.Activity;
+namespace Arkonis.Dispatcher.Reporting;
 
 /// <summary>What a trigger did, as remembered locally.</summary>
 public sealed record TriggerActivitySnapshot(

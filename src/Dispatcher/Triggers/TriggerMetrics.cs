@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Arkonis.Dispatcher.Diagnostics;
 
-namespace Arkonis.Dispatcher.Triggers.Cron;
+namespace Arkonis.Dispatcher.Triggers;
 
 /// <summary>Metrics of the cron and flow-output triggers, on the <see cref="DispatcherMeter"/>.</summary>
 public sealed class TriggerMetrics

@@ -1,4 +1,5 @@
 using Arkonis.Admission.Cycles;
+using Arkonis.Admission.Hosting;
 using Arkonis.Admission.Mutation;
 using Arkonis.Admission.Observability;
 using Arkonis.Admission.Reviews;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace Arkonis.Admission.Hosting;
+namespace Arkonis.Admission.Service;
 
 public static class AdmissionHostingExtensions
 {
@@ -21,8 +22,7 @@ public static class AdmissionHostingExtensions
     {
         builder.WebHost.UseKestrelHttpsConfiguration();
         var services = builder.Services;
-        services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>();
+        services.AddValidatedOptions<AdmissionOptions, AdmissionOptionsValidator>(AdmissionOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AdmissionJsonContext.Default));

@@ -1,13 +1,12 @@
-using Arkonis.Dispatcher.Activity;
+using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Hosting;
-using Arkonis.Dispatcher.Triggers.Webhook;
-using Arkonis.Dispatcher.Workflows;
+using Arkonis.Dispatcher.Runs;
 using Dapr.Workflow;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
-namespace Arkonis.Dispatcher.Runs;
+namespace Arkonis.Dispatcher.Workflows;
 
 /// <summary>
 /// <see cref="IRunLauncher"/> on Dapr Workflow: one run = one <see cref="FireWorkflow"/> instance whose id is the run id.
@@ -17,14 +16,14 @@ namespace Arkonis.Dispatcher.Runs;
 public sealed class WorkflowRunLauncher(
     DaprWorkflowClient workflows,
     ITriggerActivity activity,
-    IOptions<TriggerApiOptions> apiOptions,
+    IOptions<SidecarOptions> sidecar,
     IOptions<RunOptions> runOptions,
     DispatcherMetrics metrics,
     ILogger<WorkflowRunLauncher> logger) : IRunLauncher
 {
     public async Task<LaunchOutcome> LaunchAsync(FireRequest request, CancellationToken cancellationToken)
     {
-        var deadline = apiOptions.Value.SidecarTimeout;
+        var deadline = sidecar.Value.CallTimeout;
         var existing = await SidecarUnavailableException.GuardAsync(
             "GetWorkflowState", deadline, ct => workflows.GetWorkflowStateAsync(request.RunId, false, ct), cancellationToken);
         if (existing is { Exists: true })

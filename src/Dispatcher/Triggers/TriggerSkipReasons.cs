@@ -1,4 +1,4 @@
-namespace Arkonis.Dispatcher.Triggers.Cron;
+namespace Arkonis.Dispatcher.Triggers;
 
 /// <summary>Why a cron occurrence or a flow completion did not fire (metric tag and ITriggerActivity.Skipped reason).</summary>
 public static class TriggerSkipReasons
