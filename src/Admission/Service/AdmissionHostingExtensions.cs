@@ -1,3 +1,4 @@
+using Arkonis.Hosting;
 using Arkonis.Admission.Cycles;
 using Arkonis.Admission.Hosting;
 using Arkonis.Admission.Mutation;

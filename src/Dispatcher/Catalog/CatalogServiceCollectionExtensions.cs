@@ -1,3 +1,4 @@
+using Arkonis.Hosting;
 using Arkonis.Dispatcher.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

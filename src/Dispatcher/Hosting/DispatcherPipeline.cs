@@ -1,3 +1,4 @@
+using Arkonis.Hosting;
 using Arkonis.Dispatcher.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;

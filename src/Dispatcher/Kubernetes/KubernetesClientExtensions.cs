@@ -1,3 +1,4 @@
+using Arkonis.Hosting;
 using Arkonis.Dispatcher.Hosting;
 using k8s;
 using Microsoft.Extensions.Options;

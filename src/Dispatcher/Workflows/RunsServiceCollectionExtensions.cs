@@ -1,3 +1,4 @@
+using Arkonis.Hosting;
 using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Runs;
 using Dapr.Workflow;

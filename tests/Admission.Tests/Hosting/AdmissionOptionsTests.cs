@@ -1,3 +1,4 @@
+using Arkonis.Hosting;
 using Arkonis.Admission.Hosting;
 
 namespace Arkonis.Admission.Tests.Hosting;

@@ -1,3 +1,4 @@
+using Arkonis.Hosting;
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Hosting;

@@ -1,3 +1,4 @@
+using Arkonis.Hosting;
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using System.Globalization;
 using System.Text.Json.Nodes;

@@ -1,7 +1,8 @@
+// Shared source: compiled into both services (a <Compile Include> in each csproj), which share no project but the model.
 using FluentValidation;
 using Microsoft.Extensions.Options;
 
-namespace Arkonis.Dispatcher.Hosting;
+namespace Arkonis.Hosting;
 
 /// <summary>
 /// Runs an options type's FluentValidation validator when the options are first read (at start, with
