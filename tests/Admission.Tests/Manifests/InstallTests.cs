@@ -93,6 +93,55 @@ public sealed partial class InstallTests
         Assert.Equal("arkevent-dispatcher", (string?)sidecars["from"]![0]!["podSelector"]!["matchLabels"]!["app.kubernetes.io/name"]);
     }
 
+    public static TheoryData<string> ClusterPages => new() { "README.md", "docs/cluster.md" };
+
+    /// <summary>The install steps name what the manifests hold: images and tag, kustomizations, certificates, webhook configurations.</summary>
+    [Theory]
+    [MemberData(nameof(ClusterPages))]
+    public void The_install_steps_match_the_manifests(string page)
+    {
+        var text = File.ReadAllText(Path.Combine(Repo.RepositoryRoot, page));
+        var commands = ShellBlock().Matches(text).SelectMany(m => m.Groups[1].Value.Split('\n')).ToList();
+
+        // The VERSION the page computes is the tag the install deploys, and the page builds, loads and deploys those images.
+        var versionLine = Assert.Single(commands, c => c.StartsWith("VERSION=", StringComparison.Ordinal));
+        Assert.Contains("Directory.Build.props", versionLine, StringComparison.Ordinal);
+        foreach (var image in new[] { "ghcr.io/arkonis/arkevent-admission", "ghcr.io/arkonis/arkevent-dispatcher" })
+        {
+            Assert.Contains(commands, c => c.StartsWith("docker build", StringComparison.Ordinal) && c.Contains($"-t {image}:$VERSION", StringComparison.Ordinal));
+            Assert.Contains(commands, c => c.StartsWith("kind load docker-image", StringComparison.Ordinal) && c.Contains($"{image}:$VERSION", StringComparison.Ordinal));
+        }
+        Assert.DoesNotContain(commands, c => c.Contains(":latest", StringComparison.Ordinal));
+
+        // Every kustomization applied exists; certificates waited for and webhook configurations polled are the ones installed.
+        foreach (Match apply in Regex.Matches(text, @"kubectl apply -k ([A-Za-z0-9_./-]+)"))
+        {
+            Assert.True(File.Exists(Path.Combine(Repo.RepositoryRoot, apply.Groups[1].Value, "kustomization.yaml")), apply.Value);
+        }
+        var installed = Render("deploy");
+        var names = (string kind) => installed.Where(o => (string?)o["kind"] == kind).Select(o => (string)o["metadata"]!["name"]!).ToHashSet(StringComparer.Ordinal);
+        foreach (Match certificate in Regex.Matches(text, @"certificate/([a-z0-9-]+)"))
+        {
+            Assert.Contains(certificate.Groups[1].Value, names("Certificate"));
+        }
+        foreach (Match webhook in Regex.Matches(text, @"(validating|mutating)webhookconfiguration ([a-z0-9-]+)"))
+        {
+            Assert.Contains(webhook.Groups[2].Value, names(webhook.Groups[1].Value == "validating" ? "ValidatingWebhookConfiguration" : "MutatingWebhookConfiguration"));
+        }
+        foreach (Match deployment in Regex.Matches(text, @"deployment/([a-z0-9-]+)"))
+        {
+            Assert.Contains(deployment.Groups[1].Value, names("Deployment"));
+        }
+        // The CA is waited for before anything is written through the webhook.
+        var install = commands.SkipWhile(c => !c.StartsWith("kind create cluster", StringComparison.Ordinal)).ToList();
+        var caWait = install.FindIndex(c => c.Contains("caBundle", StringComparison.Ordinal));
+        var firstEvent = install.FindIndex(c => c.StartsWith("kubectl apply -f deploy/examples/", StringComparison.Ordinal));
+        Assert.InRange(caWait, 0, firstEvent);
+    }
+
+    [GeneratedRegex("```sh\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex ShellBlock();
+
     [GeneratedRegex(@"<Version>([^<]+)</Version>")]
     private static partial Regex VersionElement();
 }
