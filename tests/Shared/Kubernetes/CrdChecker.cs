@@ -26,7 +26,8 @@ public sealed class CrdRefusedException(string name, IReadOnlyList<FieldError> e
 /// object's name as a DNS-1123 subdomain, then OpenAPI validation (<c>pkg/apiserver/validation/validation.go</c>
 /// kubeOpenAPIResultToFieldErrors, messages from kube-openapi <c>pkg/validation/errors/schema.go</c>), then
 /// list-map/set uniqueness (<c>pkg/apiserver/schema/listtype/validation.go</c>), then the CEL rules
-/// (<c>pkg/apiserver/schema/cel/validation.go</c>), skipped with "some validation rules were not checked" after a
+/// (<c>pkg/apiserver/schema/cel/validation.go</c>, as of kube-apiserver 1.35: a failed rule on a scalar prints its value,
+/// kubernetes/kubernetes#132798 and #133832; older servers printed the type), skipped with "some validation rules were not checked" after a
 /// blocking error (strategy.go hasBlockingErr: NotSupported, Required, TooLong, TooMany, TypeInvalid);</item>
 /// <item>before validation, defaulting (<c>pkg/apiserver/schema/defaulting</c>) and pruning of unknown fields
 /// (<c>pkg/apiserver/schema/pruning</c>), as the decoder does.</item>
