@@ -18,7 +18,8 @@ public sealed class DeployManifestTests
     private static readonly AdmissionOptions Defaults = new();
     private static readonly JsonObject Service = Repo.LoadKind(Repo.DeployPath("admission", "service.yaml"), "Service").Single();
     private static readonly JsonObject Deployment = Repo.LoadKind(Repo.DeployPath("admission", "deployment.yaml"), "Deployment").Single();
-    private static readonly JsonObject Certificate = Repo.LoadKind(Repo.DeployPath("admission", "certificate.yaml"), "Certificate").Single();
+    private static readonly JsonObject Certificate = Repo.LoadKind(Repo.DeployPath("admission", "certificate.yaml"), "Certificate").Single(c => c["spec"]!["isCA"] is null);
+    private static readonly JsonObject CaCertificate = Repo.LoadKind(Repo.DeployPath("admission", "certificate.yaml"), "Certificate").Single(c => c["spec"]!["isCA"] is not null);
     private static readonly JsonObject Crd = Repo.LoadOne(Repo.DeployPath("crd", "arkevents.arkonis.dev.yaml"));
 
     public static TheoryData<string, string, string, string> Webhooks => new()
@@ -56,8 +57,20 @@ public sealed class DeployManifestTests
         Assert.Equal("NotIn", excluded["operator"]!.GetValue<string>());
         Assert.Equivalent(new[] { "arkonis-system", "kube-system" }, Strings(excluded["values"]), strict: true);
 
-        var certificate = $"{Certificate["metadata"]!["namespace"]}/{Certificate["metadata"]!["name"]}";
-        Assert.Equal(certificate, configuration["metadata"]!["annotations"]!["cert-manager.io/inject-ca-from"]!.GetValue<string>());
+        // caBundle is the CA, not the serving certificate: renewing the leaf leaves it as it is.
+        var ca = $"{CaCertificate["metadata"]!["namespace"]}/{CaCertificate["metadata"]!["name"]}";
+        Assert.Equal(ca, configuration["metadata"]!["annotations"]!["cert-manager.io/inject-ca-from"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_serving_certificate_is_signed_by_a_ca_issuer_whose_ca_is_self_signed()
+    {
+        var issuers = Repo.LoadKind(Repo.DeployPath("admission", "certificate.yaml"), "Issuer").ToDictionary(i => i["metadata"]!["name"]!.GetValue<string>());
+        var leafIssuer = issuers[Certificate["spec"]!["issuerRef"]!["name"]!.GetValue<string>()];
+        Assert.Equal(CaCertificate["spec"]!["secretName"]!.GetValue<string>(), leafIssuer["spec"]!["ca"]!["secretName"]!.GetValue<string>());
+        Assert.True(CaCertificate["spec"]!["isCA"]!.GetValue<bool>());
+        Assert.NotNull(issuers[CaCertificate["spec"]!["issuerRef"]!["name"]!.GetValue<string>()]["spec"]!["selfSigned"]);
+        Assert.All(issuers.Values.Concat([Certificate, CaCertificate]), o => Assert.Equal("arkonis-system", o["metadata"]!["namespace"]!.GetValue<string>()));
     }
 
     [Fact]

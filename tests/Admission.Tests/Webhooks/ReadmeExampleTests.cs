@@ -49,15 +49,23 @@ public sealed class ReadmeExampleTests(AdmissionApp app) : IClassFixture<Admissi
             """);
         Assert.True(JsonNode.DeepEquals(expected, response), response.ToJsonString());
 
-        var expectedKubectl = Repo.Expectations(Repo.DeployPath("examples", "invalid", "cron-without-schedule.yaml"));
-        Assert.Equal(expectedKubectl, Kubectl.Render(response, "cron-without-schedule.yaml").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()));
-
         var page = File.ReadAllLines(Path.Combine(Repo.RepositoryRoot, "docs", "admission.md"));
+        var webhookKubectl = Kubectl.Render(response, "cron-without-schedule.yaml").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd());
+        Assert.Equal(webhookKubectl, IndentedBlockAfter(page, "which kubectl would render as:"));
+
         var shown = JsonNode.Parse(string.Join('\n', FencedBlock(page, "```json")))!.AsObject();
         Assert.Equal(answer["apiVersion"]!.GetValue<string>(), shown["apiVersion"]!.GetValue<string>());
         Assert.Equal(answer["kind"]!.GetValue<string>(), shown["kind"]!.GetValue<string>());
         Assert.True(JsonNode.DeepEquals(shown["response"], response), shown["response"]!.ToJsonString());
-        Assert.Equal(expectedKubectl, IndentedBlockAfter(page, "prints in a cluster:"));
+
+        // In a cluster the CRD's rule answers first: the page and the example's # expect: line say what the schema prints.
+        var crd = Arkonis.Testing.Kubernetes.CrdChecker.Install(Repo.DeployPath("crd"));
+        var manifest = Repo.LoadOne(Repo.DeployPath("examples", "invalid", "cron-without-schedule.yaml"));
+        var verdict = crd.Create(manifest);
+        var schemaKubectl = Kubectl.Render(new JsonObject { ["allowed"] = false, ["status"] = crd.InvalidStatus("morning", verdict.Errors) }, "cron-without-schedule.yaml")
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()).ToList();
+        Assert.Equal(Repo.Expectations(Repo.DeployPath("examples", "invalid", "cron-without-schedule.yaml")), schemaKubectl);
+        Assert.Equal(schemaKubectl, IndentedBlockAfter(page, "cron-without-schedule.yaml` prints"));
     }
 
     /// <summary>The lines of the first fenced block that opens with <paramref name="fence"/>.</summary>

@@ -33,6 +33,10 @@ public sealed class StandInPatchTests : IAsyncLifetime
 
     private string StoredVersion() => (string)_api.Get("arkevents", "team-a", "hook")!["metadata"]!["resourceVersion"]!;
 
+    // Status values the CRD's schema admits (the stand-in prunes and validates status writes as kube-apiserver does).
+    private const string Ready = """{"type":"Ready","status":"True","lastTransitionTime":"2026-11-28T08:00:00Z","reason":"Ok","message":"ok"}""";
+    private const string Stalled = """{"type":"Stalled","status":"False","lastTransitionTime":"2026-11-28T08:00:00Z","reason":"Ok","message":"ok"}""";
+
     [Fact]
     public async Task A_json_patch_whose_test_fails_is_422_and_changes_nothing()
     {
@@ -50,10 +54,10 @@ public sealed class StandInPatchTests : IAsyncLifetime
     public async Task A_json_patch_whose_test_holds_is_applied_whole()
     {
         var (status, body) = await PatchAsync("application/json-patch+json",
-            $$$"""[{"op":"test","path":"/metadata/resourceVersion","value":"{{{StoredVersion()}}}"},{"op":"add","path":"/status","value":{"firedCount":1,"runs":["a"]}},{"op":"add","path":"/status/runs/-","value":"b"}]""");
+            $$$"""[{"op":"test","path":"/metadata/resourceVersion","value":"{{{StoredVersion()}}}"},{"op":"add","path":"/status","value":{"firedCount":1,"conditions":[{{{Ready}}}]}},{"op":"add","path":"/status/conditions/-","value":{{{Stalled}}}}]""");
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"firedCount":1,"runs":["a","b"]}"""), _api.Get("arkevents", "team-a", "hook")!["status"]), body.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse($$"""{"firedCount":1,"conditions":[{{Ready}},{{Stalled}}]}"""), _api.Get("arkevents", "team-a", "hook")!["status"]), body.ToJsonString());
     }
 
     [Theory]
@@ -73,13 +77,13 @@ public sealed class StandInPatchTests : IAsyncLifetime
     [Fact]
     public async Task A_merge_patch_on_the_status_subresource_merges_status_only()
     {
-        _api.Update("arkevents", "team-a", "hook", o => o["status"] = new JsonObject { ["firedCount"] = 3, ["runs"] = new JsonArray("a", "b") });
+        _api.Update("arkevents", "team-a", "hook", o => o["status"] = JsonNode.Parse($$"""{"firedCount":3,"conditions":[{{Ready}},{{Stalled}}]}"""));
 
-        var (status, _) = await PatchAsync("application/merge-patch+json", """{"spec":{"targets":[]},"status":{"firedCount":null,"runs":["c"],"phase":"Ready"}}""");
+        var (status, _) = await PatchAsync("application/merge-patch+json", $$$"""{"spec":{"targets":[]},"status":{"firedCount":null,"conditions":[{{{Stalled}}}],"webhookURL":"http://x"}}""");
 
         Assert.Equal(HttpStatusCode.OK, status);
         var stored = _api.Get("arkevents", "team-a", "hook")!;
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"runs":["c"],"phase":"Ready"}"""), stored["status"]), stored["status"]!.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse($$"""{"conditions":[{{Stalled}}],"webhookURL":"http://x"}"""), stored["status"]), stored["status"]!.ToJsonString());
         Assert.Single(stored["spec"]!["targets"]!.AsArray());
     }
 }

@@ -59,6 +59,10 @@ public sealed partial class KubeApiStandIn
                 patched["status"] = stored["status"]?.DeepClone();
             }
             patched["metadata"]!["resourceVersion"] = stored["metadata"]!["resourceVersion"]!.DeepClone();
+            if (AdmitUpdate(plural, type, name, stored, ref patched, statusSubresource) is { } refused)
+            {
+                return refused; // a webhook or the CRD schema (KubeApiStandIn.Schema)
+            }
             if (JsonNode.DeepEquals(patched, stored))
             {
                 return new Reply(200, stored.DeepClone()); // a no-op patch writes nothing

@@ -20,7 +20,7 @@ public sealed partial class KubeApiStandIn
     {
         lock (_lock)
         {
-            var copy = obj.DeepClone().AsObject();
+            var copy = Admitted(plural, obj.DeepClone().AsObject()); // the CRD schema, as a create would (KubeApiStandIn.Schema)
             var ns = (string?)copy["metadata"]?["namespace"] ?? "default";
             var name = (string)copy["metadata"]!["name"]!;
             if (_objects.ContainsKey((plural, ns, name)))

@@ -55,6 +55,10 @@ public sealed partial class KubeApiStandIn
         {
             return ApiStatus.Invalid(plural, type, name, eventProblem);
         }
+        if (AdmitCreate(plural, type, name, ref obj) is { } refused)
+        {
+            return refused; // a webhook or the CRD schema (KubeApiStandIn.Schema)
+        }
         lock (_lock)
         {
             if (_objects.ContainsKey((plural, ns, name)))
@@ -84,6 +88,10 @@ public sealed partial class KubeApiStandIn
             if (type.IsCustom)
             {
                 obj["status"] = stored["status"]?.DeepClone();
+            }
+            if (AdmitUpdate(plural, type, name, stored, ref obj, subresource: false) is { } refused)
+            {
+                return refused;
             }
             return new Reply(200, StoreUpdate(plural, ns, name, stored, obj).DeepClone());
         }

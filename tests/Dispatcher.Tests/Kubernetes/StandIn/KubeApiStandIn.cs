@@ -28,7 +28,9 @@ public sealed record RecordedRequest(string Method, string Path, string Query, s
 /// One class in parts, one concern each, all under one lock (a change and the watch lines it sends are one step):
 /// this file (start, client, test controls), <c>.Routing</c> (HTTP plumbing, URL to verb), <c>.Store</c> (objects,
 /// resourceVersion, history, garbage collection, label selectors), <c>.Verbs</c> (list, get, create, replace,
-/// delete), <c>.Patch</c> (JSON patch, merge patch, the status subresource), <c>.Watch</c> (streams and bookmarks);
+/// delete), <c>.Patch</c> (JSON patch, merge patch, the status subresource), <c>.Watch</c> (streams and bookmarks),
+/// <c>.Schema</c> (deploy/crd installed: schema defaults, pruning, validation and CEL rules between the mutating and
+/// validating webhooks a test wires, as kube-apiserver orders them);
 /// beside it <see cref="ResourceType"/> (the served kinds), <see cref="ApiStatus"/> (Status bodies),
 /// <see cref="EventValidation"/> (events.k8s.io create checks) and <see cref="MergePatch"/> (RFC 7386).
 /// </remarks>
