@@ -4,22 +4,22 @@ using Google.Protobuf.WellKnownTypes;
 using Google.Protobuf;
 using Grpc.Core;
 
-namespace Arkonis.Dispatcher.Tests.Harness;
+namespace Arkonis.Embedded.Runtime;
 
 /// <summary>
 /// The parts of the Dapr runtime gRPC API the dispatcher and the flow runner use: secrets (like
 /// <c>secretstores.local.file</c> with <c>multiValued: true</c>: one key returns a map) and publish (delivered to the
-/// app as daprd delivers it, through <see cref="FakePubSub"/>). Dapr.Protos ships only the client stubs, so the
+/// app as daprd delivers it, through <see cref="InMemoryPubSub"/>). Dapr.Protos ships only the client stubs, so the
 /// service binds its two methods itself, under daprd's own service name <c>dapr.proto.runtime.v1.Dapr</c>; every
 /// other call answers Unimplemented, as a server without the method does. (gRPC binds only virtual methods
 /// declared on the attributed type, hence not sealed.)
 /// </summary>
-[BindServiceMethod(typeof(FakeDaprRuntime), nameof(BindService))]
-public class FakeDaprRuntime(FakePubSub pubSub)
+[BindServiceMethod(typeof(DaprRuntimeApi), nameof(BindService))]
+public class DaprRuntimeApi(InMemoryPubSub pubSub)
 {
     private const string ServiceName = "dapr.proto.runtime.v1.Dapr";
 
-    public static void BindService(ServiceBinderBase binder, FakeDaprRuntime? service)
+    public static void BindService(ServiceBinderBase binder, DaprRuntimeApi? service)
     {
         binder.AddMethod(Unary(nameof(GetSecret), GetSecretRequest.Parser, GetSecretResponse.Parser),
             service is null ? null : service.GetSecret);

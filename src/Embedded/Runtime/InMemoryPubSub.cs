@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Arkonis.Dispatcher.Tests.Harness;
+namespace Arkonis.Embedded.Runtime;
 
 /// <summary>What the app answered to one delivery.</summary>
 public sealed record Delivery(string Id, string Topic, int HttpStatus, string? Reply);
@@ -14,7 +14,7 @@ public sealed record Delivery(string Id, string Topic, int HttpStatus, string? R
 /// port, then <c>POST</c>s a CloudEvent 1.0 (<c>application/cloudevents+json</c>), redelivering on RETRY or a non-2xx
 /// answer (other than 404), a few times.
 /// </summary>
-public sealed class FakePubSub
+public sealed class InMemoryPubSub : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly ConcurrentDictionary<(string PubSub, string Topic), string> _routes = new();
@@ -27,6 +27,8 @@ public sealed class FakePubSub
 
     /// <summary>Every delivery attempt, in order.</summary>
     public ConcurrentQueue<Delivery> Deliveries { get; } = new();
+
+    public void Dispose() => _http.Dispose();
 
     public void Publish(string pubSub, string topic, byte[] data, string contentType) =>
         _ = Task.Run(() => DeliverWithRetriesAsync(pubSub, topic, data, contentType));

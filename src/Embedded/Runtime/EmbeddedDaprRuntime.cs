@@ -10,23 +10,24 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Arkonis.Dispatcher.Tests.Harness;
+using Arkonis.Embedded.Hosting;
+namespace Arkonis.Embedded.Runtime;
 
 /// <summary>
 /// Stands in for daprd next to the app under test, over the real wire protocols:
 /// <list type="bullet">
 /// <item>gRPC port: the durable-task <c>TaskHubSidecarService</c> (Microsoft's in-process <see cref="TaskHubGrpcServer"/>
-/// over an in-memory orchestration service) and the Dapr runtime API (<see cref="FakeDaprRuntime"/>: secrets, publish).</item>
+/// over an in-memory orchestration service) and the Dapr runtime API (<see cref="DaprRuntimeApi"/>: secrets, publish).</item>
 /// <item>HTTP port: service invocation, <c>/v1.0/invoke/flow-runner/method/...</c>, served by the flow-runner sample's
 /// own endpoints and logic; its completions are published through this sidecar and delivered to the app.</item>
 /// </list>
 /// One sidecar per app: the durable-task server accepts one work-item stream.
 /// </summary>
-public sealed class FakeDaprSidecar : IAsyncDisposable
+public sealed class EmbeddedDaprRuntime : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private FakeDaprSidecar(WebApplication app, int grpcPort, int httpPort)
+    private EmbeddedDaprRuntime(WebApplication app, int grpcPort, int httpPort)
     {
         _app = app;
         GrpcEndpoint = $"http://127.0.0.1:{grpcPort}";
@@ -37,9 +38,9 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
 
     public string HttpEndpoint { get; }
 
-    public FakeDaprRuntime Runtime => _app.Services.GetRequiredService<FakeDaprRuntime>();
+    public DaprRuntimeApi Runtime => _app.Services.GetRequiredService<DaprRuntimeApi>();
 
-    public FakePubSub PubSub => _app.Services.GetRequiredService<FakePubSub>();
+    public InMemoryPubSub PubSub => _app.Services.GetRequiredService<InMemoryPubSub>();
 
     /// <summary>The flow-runner sample's logic, as the app reaches it through service invocation.</summary>
     public FlowRuns FlowRuns => _app.Services.GetRequiredService<FlowRuns>();
@@ -47,7 +48,7 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
     /// <summary>Every flow start the flow runner received (namespace, pipeline, request).</summary>
     public FlowStartLog FlowStarts => _app.Services.GetRequiredService<FlowStartLog>();
 
-    public static async Task<FakeDaprSidecar> StartAsync(TimeSpan flowDelay, ILoggerProvider? logs = null)
+    public static async Task<EmbeddedDaprRuntime> StartAsync(TimeSpan flowDelay, ILoggerProvider? logs = null)
     {
         var grpcPort = FreePorts.Next();
         var httpPort = FreePorts.Next();
@@ -69,8 +70,8 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
         services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
         services.AddOptions<TaskHubGrpcServerOptions>();
         services.AddSingleton<TaskHubGrpcServer>();
-        services.AddSingleton<FakePubSub>();
-        services.AddSingleton<FakeDaprRuntime>();
+        services.AddSingleton<InMemoryPubSub>();
+        services.AddSingleton<DaprRuntimeApi>();
         services.AddSingleton<FlowStartLog>();
 
         // The flow-runner sample, publishing through this sidecar exactly as it does through daprd.
@@ -81,7 +82,7 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
 
         var app = builder.Build();
         app.MapGrpcService<TaskHubGrpcServer>();
-        app.MapGrpcService<FakeDaprRuntime>();
+        app.MapGrpcService<DaprRuntimeApi>();
         var invoke = app.MapGroup("/v1.0/invoke/flow-runner/method");
         invoke.AddEndpointFilter(async (context, next) =>
         {
@@ -95,7 +96,7 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
         });
         invoke.MapFlowRunnerApi();
         await app.StartAsync();
-        return new FakeDaprSidecar(app, grpcPort, httpPort);
+        return new EmbeddedDaprRuntime(app, grpcPort, httpPort);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using Arkonis.Embedded.Runtime;
 using Dapr.DurableTask.Protobuf;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
@@ -7,16 +8,16 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Arkonis.Dispatcher.Tests.Harness;
+namespace Arkonis.Embedded.Hosting;
 
 /// <summary>
-/// The real dispatcher (its own Program) on real Kestrel loopback ports, wired to a <see cref="FakeDaprSidecar"/>
+/// The real dispatcher (its own Program) on real Kestrel loopback ports, wired to a <see cref="EmbeddedDaprRuntime"/>
 /// through configuration (<c>DAPR_GRPC_ENDPOINT</c>, <c>DAPR_HTTP_ENDPOINT</c>), as daprd's CLI would set it.
 /// The durable-task gRPC client gets <see cref="ReusedProtoFieldsInterceptor"/>; with
 /// <paramref name="workflowEndpoint"/> the workflow engine can be pointed elsewhere (a dead port: "sidecar down").
 /// </summary>
 public sealed class DispatcherApp(
-    FakeDaprSidecar sidecar,
+    EmbeddedDaprRuntime sidecar,
     string catalogDirectory,
     IReadOnlyDictionary<string, string?> settings,
     string? workflowEndpoint = null,

@@ -2,7 +2,7 @@ using Dapr.DurableTask.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
-namespace Arkonis.Dispatcher.Tests.Harness;
+namespace Arkonis.Embedded.Runtime;
 
 /// <summary>
 /// Dapr's fork of the durable-task protos reuses some field numbers with other types. Microsoft's in-process
