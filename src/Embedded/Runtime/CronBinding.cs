@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Headers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -38,7 +39,8 @@ public sealed partial class CronBinding(AppChannel app, RuntimeComponents compon
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(address, "/" + components.CronBinding))
         {
-            Content = new StringContent(string.Empty, null, "application/json"),
+            // Exactly daprd's type: no charset parameter.
+            Content = new ByteArrayContent([]) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
         request.Headers.Add("timeZone", "UTC");
         request.Headers.Add("readTimeUTC", time.GetUtcNow().ToString("yyyy-MM-dd HH:mm:ss.fffffff '+0000 UTC'", CultureInfo.InvariantCulture));
