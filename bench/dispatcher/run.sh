@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Dispatcher benchmark: accepted async fires/s and acceptance latency, and the latency sync mode adds on top of
-# the flow's own time. Starts everything itself (Release build; the dispatcher in process with the in-process
-# durable-task server and a fake Dapr runtime; logging at Warning), measures a bare minimal-API ceiling the same
+# the flow's own time. Starts everything itself (Release build; the dispatcher in process with the embedded runtime
+# of src/Embedded: durable-task server, Dapr runtime API, sample flow runner; logging at Warning), measures a bare minimal-API ceiling the same
 # way in the same run, prints one RESULT line and writes bench/results/<date>-dispatcher.md.
 # Usage: bench/dispatcher/run.sh   (needs hey: apt-get install -y hey)
 set -euo pipefail

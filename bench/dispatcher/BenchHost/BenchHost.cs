@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using Arkonis.Dispatcher.Tests.Harness;
+using Arkonis.Embedded.Hosting;
+using Arkonis.Embedded.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -33,7 +34,7 @@ internal static class BenchHost
         }
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ARKONIS_DISPATCHER", Path.Combine(root.FullName, "src", "Dispatcher"));
 
-        await using var sidecar = await FakeDaprSidecar.StartAsync(flowDelay);
+        await using var sidecar = await EmbeddedDaprRuntime.StartAsync(flowDelay);
         sidecar.Runtime.Secrets["bench-webhook-token"] = new Dictionary<string, string> { ["token"] = "bench-token" };
         await using var dispatcher = new DispatcherApp(sidecar, catalog, new Dictionary<string, string?>
         {

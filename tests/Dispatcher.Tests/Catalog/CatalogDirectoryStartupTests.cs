@@ -41,7 +41,7 @@ public sealed class CatalogDirectoryStartupTests
     public async Task The_dispatcher_does_not_start_with_a_missing_catalog_directory()
     {
         var missing = Path.Combine(Path.GetTempPath(), "arkevent-missing-" + Guid.NewGuid().ToString("N"));
-        await using var sidecar = await FakeDaprSidecar.StartAsync(TimeSpan.FromMilliseconds(50));
+        await using var sidecar = await EmbeddedDaprRuntime.StartAsync(TimeSpan.FromMilliseconds(50));
         await using var app = new DispatcherApp(sidecar, missing, new Dictionary<string, string?>());
         app.UseKestrel();
 

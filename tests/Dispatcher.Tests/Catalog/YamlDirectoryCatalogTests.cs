@@ -28,10 +28,10 @@ public sealed class YamlDirectoryCatalogTests : IDisposable
         var scan = YamlDirectoryLoader.Load(samples, "default", TimeProvider.System);
 
         Assert.Empty(scan.Unreadable);
-        Assert.Equal(3, scan.Entries.Count);
+        Assert.Equal(4, scan.Entries.Count);
         Assert.All(scan.Entries, e => Assert.True(e.Entry.IsValid, string.Join("; ", e.Entry.Problems)));
         Assert.Equal(
-            [SourceTypes.Cron, SourceTypes.FlowOutput, SourceTypes.Webhook],
+            [SourceTypes.Cron, SourceTypes.Cron, SourceTypes.FlowOutput, SourceTypes.Webhook],
             scan.Entries.Select(e => e.Entry.Event.Spec.Source!.Type!).Order());
     }
 

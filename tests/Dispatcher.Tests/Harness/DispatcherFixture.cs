@@ -15,7 +15,7 @@ public class DispatcherFixture : IAsyncLifetime
     public const string Token = "test-token-0123456789";
 
     private DispatcherApp? _app;
-    private FakeDaprSidecar? _sidecar;
+    private EmbeddedDaprRuntime? _sidecar;
 
     /// <summary>Client for the public port (8092 in production).</summary>
     public HttpClient Public { get; private set; } = null!;
@@ -23,7 +23,7 @@ public class DispatcherFixture : IAsyncLifetime
     /// <summary>Client for the callback port (8093 in production).</summary>
     public HttpClient Callbacks { get; private set; } = null!;
 
-    public FakeDaprSidecar Sidecar => _sidecar!;
+    public EmbeddedDaprRuntime Sidecar => _sidecar!;
 
     public IServiceProvider Services => _app!.Services;
 
@@ -60,7 +60,7 @@ public class DispatcherFixture : IAsyncLifetime
         {
             await File.WriteAllTextAsync(Path.Combine(CatalogDirectory, file), yaml);
         }
-        _sidecar = await FakeDaprSidecar.StartAsync(FlowDelay);
+        _sidecar = await EmbeddedDaprRuntime.StartAsync(FlowDelay);
         foreach (var key in TokenSecrets)
         {
             _sidecar.Runtime.Secrets[key] = new Dictionary<string, string> { ["token"] = Token };

@@ -12,7 +12,7 @@ internal sealed class ClusterHost : IAsyncDisposable
 {
     private readonly string _unusedCatalog;
 
-    private ClusterHost(KubeApiStandIn api, FakeDaprSidecar sidecar, DispatcherApp app, string unusedCatalog)
+    private ClusterHost(KubeApiStandIn api, EmbeddedDaprRuntime sidecar, DispatcherApp app, string unusedCatalog)
     {
         Api = api;
         Sidecar = sidecar;
@@ -23,7 +23,7 @@ internal sealed class ClusterHost : IAsyncDisposable
 
     public KubeApiStandIn Api { get; }
 
-    public FakeDaprSidecar Sidecar { get; }
+    public EmbeddedDaprRuntime Sidecar { get; }
 
     public DispatcherApp App { get; }
 
@@ -34,7 +34,7 @@ internal sealed class ClusterHost : IAsyncDisposable
     {
         var api = await KubeApiStandIn.StartAsync();
         prepare(api);
-        var sidecar = await FakeDaprSidecar.StartAsync(TimeSpan.FromMilliseconds(10));
+        var sidecar = await EmbeddedDaprRuntime.StartAsync(TimeSpan.FromMilliseconds(10));
         // Cluster mode reads no YAML; the directory only satisfies the options.
         var unusedCatalog = Directory.CreateTempSubdirectory("arkevent-unused-").FullName;
         var app = new DispatcherApp(sidecar, unusedCatalog, new Dictionary<string, string?>

@@ -1,7 +1,7 @@
 using DurableTask.Core;
 using Microsoft.DurableTask.Testing.Sidecar;
 
-namespace Arkonis.Dispatcher.Tests.Harness;
+namespace Arkonis.Embedded.Runtime;
 
 /// <summary>
 /// The in-memory orchestration service with a concurrency limit that fits a dispatcher. The in-process test

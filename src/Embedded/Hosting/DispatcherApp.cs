@@ -1,5 +1,5 @@
+using Arkonis.Embedded.Runtime;
 using Dapr.DurableTask.Protobuf;
-using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -7,16 +7,17 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Arkonis.Dispatcher.Tests.Harness;
+namespace Arkonis.Embedded.Hosting;
 
 /// <summary>
-/// The real dispatcher (its own Program) on real Kestrel loopback ports, wired to a <see cref="FakeDaprSidecar"/>
-/// through configuration (<c>DAPR_GRPC_ENDPOINT</c>, <c>DAPR_HTTP_ENDPOINT</c>), as daprd's CLI would set it.
-/// The durable-task gRPC client gets <see cref="ReusedProtoFieldsInterceptor"/>; with
+/// The real dispatcher (its own Program, in local mode) on real Kestrel ports, wired to an
+/// <see cref="EmbeddedDaprRuntime"/> through configuration (<c>DAPR_GRPC_ENDPOINT</c>, <c>DAPR_HTTP_ENDPOINT</c>), as
+/// the Dapr CLI would set it: nothing in the dispatcher knows it is not beside daprd. With
 /// <paramref name="workflowEndpoint"/> the workflow engine can be pointed elsewhere (a dead port: "sidecar down").
+/// By default it is a test's dispatcher: free ports, environment <c>Testing</c>, logging only to what the test adds.
 /// </summary>
 public sealed class DispatcherApp(
-    FakeDaprSidecar sidecar,
+    EmbeddedDaprRuntime sidecar,
     string catalogDirectory,
     IReadOnlyDictionary<string, string?> settings,
     string? workflowEndpoint = null,
@@ -24,13 +25,19 @@ public sealed class DispatcherApp(
 {
     private GrpcChannel? _channel;
 
-    public int PublicPort { get; } = FreePorts.Next();
+    public int PublicPort { get; init; } = FreePorts.Next();
 
-    public int CallbackPort { get; } = FreePorts.Next();
+    public int CallbackPort { get; init; } = FreePorts.Next();
+
+    /// <summary>The hosting environment; <c>Testing</c> unless a run sets another.</summary>
+    public string EnvironmentName { get; init; } = "Testing";
+
+    /// <summary>Keep the app's own logging (appsettings.json, the console) instead of Warning-and-above to nowhere.</summary>
+    public bool AppLogging { get; init; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("Ports:Public", PublicPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Ports:Callback", CallbackPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("DAPR_GRPC_ENDPOINT", sidecar.GrpcEndpoint);
@@ -41,12 +48,18 @@ public sealed class DispatcherApp(
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Warning));
+        if (!AppLogging)
+        {
+            builder.ConfigureLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Warning));
+        }
         builder.ConfigureTestServices(services =>
         {
-            _channel = GrpcChannel.ForAddress(workflowEndpoint ?? sidecar.GrpcEndpoint);
-            services.AddSingleton(new TaskHubSidecarService.TaskHubSidecarServiceClient(
-                _channel.Intercept(new ReusedProtoFieldsInterceptor())));
+            if (workflowEndpoint is not null)
+            {
+                // Both the workflow worker and client resolve this client from DI (reference/dapr.md).
+                _channel = GrpcChannel.ForAddress(workflowEndpoint);
+                services.AddSingleton(new TaskHubSidecarService.TaskHubSidecarServiceClient(_channel));
+            }
             configureServices?.Invoke(services);
         });
     }

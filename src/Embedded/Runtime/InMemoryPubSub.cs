@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Arkonis.Dispatcher.Tests.Harness;
+namespace Arkonis.Embedded.Runtime;
 
 /// <summary>What the app answered to one delivery.</summary>
 public sealed record Delivery(string Id, string Topic, int HttpStatus, string? Reply);
@@ -12,21 +12,31 @@ public sealed record Delivery(string Id, string Topic, int HttpStatus, string? R
 /// <summary>
 /// Delivers published messages to the app like daprd: discovers the route with <c>GET /dapr/subscribe</c> on the app
 /// port, then <c>POST</c>s a CloudEvent 1.0 (<c>application/cloudevents+json</c>), redelivering on RETRY or a non-2xx
-/// answer (other than 404), a few times.
+/// answer (other than 404), a few times (as <c>components/resiliency.yaml</c> makes daprd do).
 /// </summary>
-public sealed class FakePubSub
+public sealed class InMemoryPubSub(AppChannel app) : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly ConcurrentDictionary<(string PubSub, string Topic), string> _routes = new();
 
-    /// <summary>The app's callback base address, set by the harness once the app listens.</summary>
-    public Uri? AppBase { get; set; }
+    /// <summary>The app's callback base address (<see cref="AppChannel.Address"/>), set once the app listens.</summary>
+    public Uri? AppBase
+    {
+        get => app.Address;
+        set => app.Address = value;
+    }
 
     /// <summary>Sent as <c>dapr-api-token</c> on every delivery, as daprd does when the app has an APP_API_TOKEN.</summary>
-    public string? AppApiToken { get; set; }
+    public string? AppApiToken
+    {
+        get => app.ApiToken;
+        set => app.ApiToken = value;
+    }
 
     /// <summary>Every delivery attempt, in order.</summary>
     public ConcurrentQueue<Delivery> Deliveries { get; } = new();
+
+    public void Dispose() => _http.Dispose();
 
     public void Publish(string pubSub, string topic, byte[] data, string contentType) =>
         _ = Task.Run(() => DeliverWithRetriesAsync(pubSub, topic, data, contentType));

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Arkonis.Dispatcher.Tests.Harness;
+namespace Arkonis.Embedded.Hosting;
 
 /// <summary>
 /// Loopback ports for test servers that must know their port before they bind it (the dispatcher's port isolation

@@ -1,0 +1,199 @@
+using Arkonis.Embedded.Hosting;
+using Arkonis.Samples.FlowRunner;
+using DurableTask.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Testing.Sidecar;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Arkonis.Embedded.Runtime;
+
+/// <summary>How the embedded runtime starts.</summary>
+public sealed record EmbeddedRuntimeOptions
+{
+    /// <summary>The gRPC port (daprd's <c>--dapr-grpc-port</c>, default 50001); 0 takes a free one.</summary>
+    public int GrpcPort { get; init; }
+
+    /// <summary>The HTTP port (daprd's <c>--dapr-http-port</c>, default 3500); 0 takes a free one.</summary>
+    public int HttpPort { get; init; }
+
+    /// <summary>How long a sample flow takes when its input does not say <c>_delayMs</c>.</summary>
+    public TimeSpan FlowDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A <c>secretstores.local.file</c> file (<c>components/secrets.json</c>) to load at start.</summary>
+    public string? SecretsFile { get; init; }
+
+    /// <summary>Run the cron binding's tick against the app channel (off for tests, which tick the route themselves).</summary>
+    public bool CronTicks { get; init; }
+
+    public RuntimeComponents Components { get; init; } = new();
+
+    /// <summary>The runtime's logging; by default none below Warning, and no provider.</summary>
+    public Action<ILoggingBuilder> Logging { get; init; } = logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Warning);
+}
+
+/// <summary>
+/// Serves, on loopback, the Dapr APIs the dispatcher uses, over daprd's own wire protocols:
+/// <list type="bullet">
+/// <item>gRPC port: the durable-task <c>TaskHubSidecarService</c> (Microsoft's in-process <see cref="TaskHubGrpcServer"/>
+/// over an in-memory orchestration service, reading Dapr's dialect, see <see cref="ReusedProtoFields"/>) and the Dapr
+/// runtime API (<see cref="DaprRuntimeApi"/>: secrets, publish, state).</item>
+/// <item>HTTP port: service invocation, <c>/v1.0/invoke/flow-runner/method/...</c>, served by the flow-runner sample's
+/// own endpoints and logic; its completions are published through this runtime and delivered to the app.</item>
+/// <item>The app channel (<see cref="AppChannel"/>): pub/sub deliveries and, with
+/// <see cref="EmbeddedRuntimeOptions.CronTicks"/>, the cron binding's tick.</item>
+/// </list>
+/// Everything lives in memory. One runtime per app: the durable-task server accepts one work-item stream.
+/// </summary>
+public sealed class EmbeddedDaprRuntime : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private EmbeddedDaprRuntime(WebApplication app, int grpcPort, int httpPort)
+    {
+        _app = app;
+        GrpcEndpoint = $"http://127.0.0.1:{grpcPort}";
+        HttpEndpoint = $"http://127.0.0.1:{httpPort}";
+    }
+
+    public string GrpcEndpoint { get; }
+
+    public string HttpEndpoint { get; }
+
+    public DaprRuntimeApi Runtime => _app.Services.GetRequiredService<DaprRuntimeApi>();
+
+    public InMemoryPubSub PubSub => _app.Services.GetRequiredService<InMemoryPubSub>();
+
+    public InMemoryStateStore State => _app.Services.GetRequiredService<InMemoryStateStore>();
+
+    /// <summary>Where the runtime calls the app: set it once the app listens.</summary>
+    public AppChannel App => _app.Services.GetRequiredService<AppChannel>();
+
+    /// <summary>The flow-runner sample's logic, as the app reaches it through service invocation.</summary>
+    public FlowRuns FlowRuns => _app.Services.GetRequiredService<FlowRuns>();
+
+    /// <summary>Every flow start the flow runner received (namespace, pipeline, request).</summary>
+    public FlowStartLog FlowStarts => _app.Services.GetRequiredService<FlowStartLog>();
+
+    public static Task<EmbeddedDaprRuntime> StartAsync(TimeSpan flowDelay, ILoggerProvider? logs = null) =>
+        StartAsync(new EmbeddedRuntimeOptions
+        {
+            FlowDelay = flowDelay,
+            Logging = logging =>
+            {
+                logging.ClearProviders().SetMinimumLevel(LogLevel.Warning);
+                if (logs is not null)
+                {
+                    logging.AddProvider(logs);
+                }
+            },
+        });
+
+    public static async Task<EmbeddedDaprRuntime> StartAsync(EmbeddedRuntimeOptions options)
+    {
+        var grpcPort = options.GrpcPort == 0 ? FreePorts.Next() : options.GrpcPort;
+        var httpPort = options.HttpPort == 0 ? FreePorts.Next() : options.HttpPort;
+        var builder = WebApplication.CreateSlimBuilder();
+        options.Logging(builder.Logging);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ListenLocalhost(grpcPort, o => o.Protocols = HttpProtocols.Http2);
+            kestrel.ListenLocalhost(httpPort, o => o.Protocols = HttpProtocols.Http1);
+        });
+        var services = builder.Services;
+        services.AddGrpc();
+        services.AddSingleton(sp => new InMemoryOrchestrationService(sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IOrchestrationService>(sp => new UnthrottledOrchestrationService(sp.GetRequiredService<InMemoryOrchestrationService>()));
+        services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
+        services.AddOptions<TaskHubGrpcServerOptions>();
+        services.AddSingleton<TaskHubGrpcServer>();
+        services.AddSingleton(options.Components);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<AppChannel>();
+        services.AddSingleton<InMemoryPubSub>();
+        services.AddSingleton<InMemoryStateStore>();
+        services.AddSingleton<DaprRuntimeApi>();
+        services.AddSingleton<FlowStartLog>();
+        if (options.CronTicks)
+        {
+            services.AddHostedService<CronBinding>();
+        }
+
+        // The flow-runner sample, publishing through this runtime exactly as it does through daprd.
+        services.AddDaprClient(dapr => dapr.UseGrpcEndpoint($"http://127.0.0.1:{grpcPort}").UseHttpEndpoint($"http://127.0.0.1:{httpPort}"));
+        services.AddFlowRuns<DaprFlowCompletedPublisher>();
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new FlowRunnerSampleOptions
+        {
+            DefaultDelay = options.FlowDelay,
+            PubSubName = options.Components.PubSub,
+        }));
+
+        var app = builder.Build();
+        if (options.SecretsFile is { } secretsFile)
+        {
+            foreach (var (key, values) in LocalSecretsFile.Read(secretsFile))
+            {
+                app.Services.GetRequiredService<DaprRuntimeApi>().Secrets[key] = values;
+            }
+        }
+        app.UseDaprWorkflowDialect();
+        app.MapGrpcService<TaskHubGrpcServer>();
+        app.MapGrpcService<DaprRuntimeApi>();
+        var invoke = app.MapGroup($"/v1.0/invoke/{options.Components.FlowRunnerAppId}/method");
+        invoke.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            if (context.Arguments.OfType<FlowRunRequest>().FirstOrDefault() is { } request)
+            {
+                http.RequestServices.GetRequiredService<FlowStartLog>().Add(
+                    (string)http.Request.RouteValues["namespace"]!, (string)http.Request.RouteValues["pipeline"]!, request);
+            }
+            return await next(context);
+        });
+        invoke.MapFlowRunnerApi();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return new EmbeddedDaprRuntime(app, grpcPort, httpPort);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(TimeSpan.FromSeconds(5));
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>What the flow runner was asked to start.</summary>
+public sealed class FlowStartLog
+{
+    private readonly List<(string Namespace, string Pipeline, FlowRunRequest Request)> _starts = [];
+    private readonly Lock _lock = new();
+
+    public void Add(string @namespace, string pipeline, FlowRunRequest request)
+    {
+        lock (_lock)
+        {
+            _starts.Add((@namespace, pipeline, request));
+        }
+    }
+
+    public IReadOnlyList<(string Namespace, string Pipeline, FlowRunRequest Request)> Snapshot()
+    {
+        lock (_lock)
+        {
+            return [.. _starts];
+        }
+    }
+}
