@@ -30,7 +30,8 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
-        var parse = Build(console).Parse(args);
+        // No response files: `-d @body.json` is curl's convention for a body file, not System.CommandLine's.
+        var parse = Build(console).Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         var exit = await parse.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error }, cancellationToken);
 
         // System.CommandLine answers a bad command line with 1; scripts can tell usage from failure by 2.
