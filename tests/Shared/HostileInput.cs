@@ -48,12 +48,12 @@ internal static class HostileInput
             var o = new JsonObject();
             foreach (var (k, v) in pairs)
             {
-                o[k] = v;
+                o[k] = v?.DeepClone();
             }
 
             return (JsonNode?)o;
         });
-        var array = inner.Array[0, 5].Select(items => (JsonNode?)new JsonArray(items));
+        var array = inner.Array[0, 5].Select(items => (JsonNode?)new JsonArray([.. items.Select(i => i?.DeepClone())]));
         return Gen.Frequency((3, scalar), (2, obj), (1, array));
     }
 
