@@ -94,6 +94,7 @@ public sealed class LocalModeTests : IAsyncLifetime
     [InlineData("2 minutes")]
     [InlineData("-1s")]
     [InlineData("1s2m")]
+    [InlineData("999999999h")]
     public async Task A_bad_timeout_is_a_usage_error_before_any_call(string timeout)
     {
         var result = await Cli("fire", "pipeline-trigger", "--sync", "--timeout", timeout);

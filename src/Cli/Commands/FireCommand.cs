@@ -27,9 +27,7 @@ internal static class FireCommand
             TimeSpan? syncTimeout = null;
             if (parse.GetValue(sync))
             {
-                syncTimeout = RequestTimeout.TryParse(timeoutText, out var t)
-                    ? t
-                    : throw new CliException($"--timeout {timeoutText} is not a duration such as 500ms, 120s, 2m or 1m30s", ExitCodes.Usage, "usage");
+                syncTimeout = ParseTimeout(timeoutText);
             }
 
             var connection = global.Connect(parse);
@@ -56,6 +54,23 @@ internal static class FireCommand
             return Print(printer, answer, trigger);
         }));
         return command;
+    }
+
+    private static TimeSpan ParseTimeout(string text)
+    {
+        try
+        {
+            if (RequestTimeout.TryParse(text, out var timeout))
+            {
+                return timeout;
+            }
+        }
+        catch (OverflowException)
+        {
+            // The shared parser overflows on nine-digit hours (a known bug of RequestTimeout): still just a bad duration.
+        }
+
+        throw new CliException($"--timeout {text} is not a duration such as 500ms, 120s, 2m or 1m30s", ExitCodes.Usage, "usage");
     }
 
     private static string? ReadBody(string? data)
