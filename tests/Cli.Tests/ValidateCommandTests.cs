@@ -118,6 +118,31 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public async Task A_document_the_validator_cannot_judge_fails_and_the_rest_is_still_checked()
+    {
+        // "H" makes the model's cron parser throw (a known bug); the CLI must not crash on it.
+        var hashed = Temp("""
+            apiVersion: arkonis.dev/v1alpha1
+            kind: ArkEvent
+            metadata:
+              name: hashed
+            spec:
+              source:
+                type: cron
+                cron: "H 8 * * *"
+              targets:
+                - pipeline: my-flow
+            """);
+
+        var result = await CliRun.RunAsync("validate", "-o", "json", hashed, Repo.Path("deploy", "examples", "webhook.yaml"));
+
+        Assert.Equal(1, result.ExitCode);
+        var files = result.Json["files"]!.AsArray();
+        Assert.Contains("the validator failed", files[0]!["documents"]![0]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(files[1]!["valid"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task A_missing_file_fails()
     {
         var result = await CliRun.RunAsync("validate", "-o", "json", "/no/such/file.yaml");

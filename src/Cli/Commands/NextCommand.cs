@@ -51,10 +51,7 @@ internal static class NextCommand
                 throw new CliException($"{id} is a {source?.Type ?? "(no type)"} event, not a cron one: it has no schedule", code: "not-a-cron-trigger");
             }
 
-            if (!CronSchedule.TryParse(source.Cron ?? string.Empty, source.Timezone, out var schedule, out var error))
-            {
-                throw new CliException($"{id} has an invalid schedule \"{source.Cron}\": {error}", code: "invalid-schedule");
-            }
+            var schedule = Parse(id, source.Cron ?? string.Empty, source.Timezone);
 
             var times = new List<DateTimeOffset>();
             var after = console.Time.GetUtcNow();
@@ -92,6 +89,25 @@ internal static class NextCommand
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    private static CronSchedule Parse(string id, string cron, string? zone)
+    {
+        string? error;
+        try
+        {
+            if (CronSchedule.TryParse(cron, zone, out var schedule, out error))
+            {
+                return schedule;
+            }
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or StackOverflowException))
+        {
+            // TryParse must not throw, but Cronos' H fields make it (a known model bug): still an unusable schedule.
+            error = e.Message;
+        }
+
+        throw new CliException($"{id} has an invalid schedule \"{cron}\": {error}", code: "invalid-schedule");
     }
 
     private static ArkEvent FromFile(string path, string? wanted)

@@ -153,6 +153,20 @@ public sealed class AdmissionProperties(AdmissionApp app) : IClassFixture<Admiss
         Assert.InRange(answered, Cases / 3, Cases);
     }
 
+    [Fact(Skip = "Known bug, outside this branch's scope (src/Model): a cron with H (\"H 8 * * *\") makes the validator throw "
+        + "Cronos.MissingSeedException, and the webhook answers 500 instead of denying. Unskip with the fix in CronSchedule.")]
+    public async Task A_hashed_cron_is_denied_not_a_500()
+    {
+        var manifest = ApiServer.AsStored(Repo.LoadOne(Repo.DeployPath("examples", "cron.yaml")));
+        manifest["spec"]!["source"]!["cron"] = "H 8 * * *";
+        using var client = app.CreateClient();
+
+        using var response = await client.PostAsync(AdmissionClient.ValidatePath, ApiServer.Json(ApiServer.Review("CREATE", manifest)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["response"]!["allowed"]!.GetValue<bool>());
+    }
+
     private static JsonObject Compact(JsonObject o)
     {
         foreach (var key in o.Where(kv => kv.Value is null).Select(kv => kv.Key).ToList())
