@@ -32,8 +32,8 @@ public sealed class CronParserProperties
         (2, HostileInput.Text(16, "*", "0", "59", "*/5", "1-5", " ", "MON-FRI", "@daily", "L", "#", "?")));
 
     /// <summary>
-    /// Valid zones whose transitions the schedule handles (the probe in <see cref="Schedules_move_forward_across_every_transition"/>
-    /// found none going backwards), invalid ones, and noise. Zones with a transition at local midnight are left to that test.
+    /// Valid zones whose transitions the schedule handles (a probe of every minute 2020-2027 found none going
+    /// backwards), invalid ones, and noise. Zones with a transition at local midnight are left to that test.
     /// </summary>
     private static readonly Gen<string?> Zone = Gen.Frequency(
         (4, Gen.OneOf<string?>(null, "", "UTC", "Europe/Amsterdam", "America/New_York", "Australia/Lord_Howe", "Pacific/Chatham", "America/Santiago", "Etc/GMT+14", "Etc/GMT-12")),
@@ -73,25 +73,22 @@ public sealed class CronParserProperties
         }, iter: 200);
     }
 
-    [Fact(Skip = "Known bug, outside this branch's scope (src/Model): at a spring-forward gap at local midnight the next occurrence "
-        + "can go backwards or repeat: \"* * * * *\" in America/Asuncion after 2020-10-04T03:59Z gives 03:00Z; \"0 0 * * *\" after 03:00Z gives "
-        + "03:00Z again; Asia/Kathmandu at 1986-01-01 likewise. A cron ticker asking for the next occurrence after the last one can then "
-        + "fire twice or loop. Unskip with the fix in CronSchedule/CronRule.")]
-    public void Schedules_move_forward_across_every_transition()
+    [Theory(Skip = "Known bug, outside this branch's scope (src/Model): at a spring-forward gap at local midnight the next occurrence "
+        + "goes backwards or repeats (found by the probe behind this table: every minute 2020-2027 in nine zones). A cron ticker asking "
+        + "for the next occurrence after the last one can then fire twice or loop. Unskip with the fix in CronSchedule/CronRule.")]
+    [InlineData("* * * * *", "America/Asuncion", "2020-10-04T03:59:00Z")]
+    [InlineData("*/7 * * * *", "America/Asuncion", "2020-10-04T03:56:00Z")]
+    [InlineData("0 0 * * *", "America/Asuncion", "2020-10-04T03:00:00Z")]
+    [InlineData("30 0 * * *", "America/Asuncion", "2020-10-04T03:30:00Z")]
+    [InlineData("* * */31 */7 3", "Asia/Kathmandu", "1985-12-31T18:15:00Z")]
+    public void Schedules_move_forward_across_a_midnight_gap(string expression, string zone, string after)
     {
-        string[] zones = ["America/Asuncion", "Asia/Kathmandu", "Asia/Beirut", "America/Havana", "Africa/Cairo", "America/Santiago"];
-        Gen.Select(Plausible, Gen.OneOf(zones), Gen.Int[0, 60 * 24 * 3]).Sample((expression, zone, minutes) =>
-        {
-            if (!CronSchedule.TryParse(expression, zone, out var schedule, out _))
-            {
-                return;
-            }
+        Assert.True(CronSchedule.TryParse(expression, zone, out var schedule, out var error), error);
+        var from = DateTimeOffset.Parse(after, System.Globalization.CultureInfo.InvariantCulture);
 
-            // Walk three days around the 2020 spring-forward of America/Asuncion (and whatever the other zones do then).
-            var after = new DateTimeOffset(2020, 10, 3, 0, 0, 0, TimeSpan.Zero).AddMinutes(minutes);
-            var next = schedule.GetNextOccurrence(after);
-            Assert.True(next is null || next > after, $"{expression} in {zone}: {next:o} is not after {after:o}");
-        }, iter: Cases);
+        var next = schedule.GetNextOccurrence(from);
+
+        Assert.True(next is null || next > from, $"{expression} in {zone}: {next:o} is not after {from:o}");
     }
 
     [Fact]
