@@ -30,7 +30,11 @@ public sealed class TerminatingEventTests
         api.Seed("arkevents", Held(Fixtures.Webhook("hook")));
         api.Seed("arkevents", Fixtures.Cron("marker", "0 8 * * *"));
         await using var replica = await Replica.StartAsync(api, "pod-a");
-        await Eventually.Until(() => api.Get("secrets", "team-a", "hook-webhook-token") is not null && ReadyReason(api, "marker") == "Scheduled", "reconciled");
+        await Eventually.Until(() => ReadyReason(api, "hook") == "WebhookReady" && ReadyReason(api, "marker") == "Scheduled", "reconciled");
+        // Let the reconciler go idle: its queue is worked in order, so once a later change is done, the earlier ones are.
+        api.Update("arkevents", "team-a", "marker", o => o["spec"]!["targets"]![0]!["input"] = new JsonObject { ["topic"] = "x" });
+        await Eventually.Until(() => (long?)api.Get("arkevents", "team-a", "marker")!["status"]?["observedGeneration"] == 2, "idle");
+        Assert.NotNull(api.Get("secrets", "team-a", "hook-webhook-token"));
 
         // kubectl delete --cascade=foreground: the event stays (its finalizer), the collector deletes the Secret meanwhile.
         api.Delete("arkevents", "team-a", "hook", "Foreground");
@@ -38,7 +42,7 @@ public sealed class TerminatingEventTests
         Assert.Null(api.Get("secrets", "team-a", "hook-webhook-token"));
         await Eventually.Until(() => replica.Catalog.Find("team-a", "hook") is null, "the terminating event leaves the catalog");
 
-        // The reconciler works its queue in order: once a later change is done, the terminating event's was too.
+        // Once a later change is reconciled, the terminating event's was too.
         api.Update("arkevents", "team-a", "marker", o => o["spec"]!["suspend"] = true);
         await Eventually.Until(() => ReadyReason(api, "marker") == "Suspended", "a later change reconciled");
         Assert.Null(api.Get("secrets", "team-a", "hook-webhook-token"));

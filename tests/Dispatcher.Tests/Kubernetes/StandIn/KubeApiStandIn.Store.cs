@@ -99,6 +99,7 @@ public sealed partial class KubeApiStandIn
         metadata["resourceVersion"] = Rv(++_resourceVersion);
         _objects[(plural, ns, name)] = obj;
         Publish("ADDED", plural, obj);
+        RunGarbageCollector(); // a dependent created under an owner that waits for its dependents goes at once
         return obj;
     }
 
