@@ -142,11 +142,9 @@ internal sealed class ArkEventReconciler(
             _written[(@namespace, name)] = updated.Metadata.ResourceVersion;
             // Write through: the next reconcile must not act on the status we just replaced. Not over an object the
             // watch delivered while the patch was in flight: that one may be newer (a spec change), and the watch
-            // has moved past it, so replacing it would hide the change until the object changes again.
-            if (ReferenceEquals(catalog.Find(@namespace, name), entry))
-            {
-                catalog.Upsert(Catalog.ArkEventAssessment.Assess(updated, Time));
-            }
+            // has moved past it, so replacing it would hide the change until the object changes again. Hence a
+            // compare-and-swap inside the catalog's lock: only while it still holds the version we reconciled.
+            catalog.ReplaceIfUnchanged(Catalog.ArkEventAssessment.Assess(updated, Time), ev.Metadata.Uid, ev.Metadata.ResourceVersion);
         }
         // Look again just after the occurrence so nextFireAt moves on even if nothing else changes.
         return desired.NextFireAt is { } nextFire ? new DateTimeOffset(nextFire, TimeSpan.Zero).AddSeconds(1) : null;
