@@ -18,6 +18,9 @@ internal static partial class KubernetesLog
     [LoggerMessage(7, LogLevel.Warning, "Watch of {Scope} went silent past its timeout at resourceVersion {ResourceVersion}; watching again")]
     public static partial void WatchStalled(ILogger logger, string scope, string? resourceVersion);
 
+    [LoggerMessage(8, LogLevel.Warning, "Watch of {Scope} ended with an error at resourceVersion {ResourceVersion}; listing again")]
+    public static partial void WatchRelisting(ILogger logger, string scope, string? resourceVersion);
+
     [LoggerMessage(5, LogLevel.Warning, "ArkEvent {Namespace}/{Name} is invalid and will not fire: {Problems}")]
     public static partial void InvalidArkEvent(ILogger logger, string @namespace, string name, string problems);
 

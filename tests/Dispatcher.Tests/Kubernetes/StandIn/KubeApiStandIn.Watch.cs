@@ -56,6 +56,9 @@ public sealed partial class KubeApiStandIn
         }
     }
 
+    /// <summary>How many BOOKMARK lines were queued to watches so far.</summary>
+    public int BookmarksSent { get; private set; }
+
     /// <summary>Sends a BOOKMARK with the current resourceVersion to every watch that asked for bookmarks.</summary>
     public void SendBookmarks()
     {
@@ -63,6 +66,7 @@ public sealed partial class KubeApiStandIn
         {
             foreach (var watcher in _watchers.Where(w => w.Bookmarks))
             {
+                BookmarksSent++;
                 var type = ResourceType.ByPlural[watcher.Plural];
                 var bookmark = new JsonObject
                 {
