@@ -25,6 +25,24 @@ internal static class KubernetesErrors
         }
     }
 
+    /// <summary>The Status message of a failed call, read from the body.</summary>
+    public static string? Message(HttpOperationException e)
+    {
+        var content = e.Response?.Content;
+        if (string.IsNullOrEmpty(content))
+        {
+            return null;
+        }
+        try
+        {
+            return KubernetesJson.Deserialize<V1Status>(content)?.Message;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     public static bool IsNotFound(Exception e) => e is HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound };
 
     /// <summary>Worth retrying later: no connection, a timeout, 429 or a 5xx.</summary>

@@ -48,6 +48,9 @@ internal static partial class KubernetesLog
     [LoggerMessage(21, LogLevel.Error, "Status of {Namespace}/{Name} not written ({Changes} changes)")]
     public static partial void StatusNotWritten(ILogger logger, string @namespace, string name, int changes, Exception exception);
 
+    [LoggerMessage(23, LogLevel.Error, "Status of {Namespace}/{Name} refused by the API server ({Changes} changes, not retried): {Message}")]
+    public static partial void StatusRefused(ILogger logger, string @namespace, string name, int changes, string message);
+
     [LoggerMessage(22, LogLevel.Warning, "Event {Reason} about {Namespace}/{Name} not sent")]
     public static partial void EventNotSent(ILogger logger, string reason, string @namespace, string name, Exception exception);
 

@@ -30,7 +30,7 @@ public sealed class ReconcilerWriteThroughTests
             new LeaderElection(client, options, NullLogger<LeaderElection>.Instance),
             catalog,
             new WebhookTokenSecrets(client, options, time),
-            new ArkEventStatusWriter(client, catalog, options, time, metrics, NullLogger<ArkEventStatusWriter>.Instance),
+            new ArkEventStatusWriter(client, catalog, options, time, metrics, events, NullLogger<ArkEventStatusWriter>.Instance),
             events,
             options,
             time,
