@@ -42,8 +42,11 @@ internal static partial class KubernetesLog
     [LoggerMessage(14, LogLevel.Error, "Leader work {Worker} failed; restarting it")]
     public static partial void LeaderWorkFailed(ILogger logger, string worker, Exception exception);
 
-    [LoggerMessage(20, LogLevel.Warning, "Reconcile of {Namespace}/{Name} failed; retrying")]
-    public static partial void ReconcileFailed(ILogger logger, string @namespace, string name, Exception exception);
+    [LoggerMessage(20, LogLevel.Warning, "Reconcile of {Namespace}/{Name} failed ({Failures} in a row); retrying in {RetryIn}")]
+    public static partial void ReconcileFailed(ILogger logger, string @namespace, string name, int failures, TimeSpan retryIn, Exception exception);
+
+    [LoggerMessage(24, LogLevel.Debug, "The failed reconcile of {Namespace}/{Name} could not be reported in its Ready condition")]
+    public static partial void ReconcileFailureNotReported(ILogger logger, string @namespace, string name, Exception exception);
 
     [LoggerMessage(21, LogLevel.Error, "Status of {Namespace}/{Name} not written ({Changes} changes)")]
     public static partial void StatusNotWritten(ILogger logger, string @namespace, string name, int changes, Exception exception);
