@@ -39,6 +39,15 @@ internal static partial class KubernetesLog
     [LoggerMessage(13, LogLevel.Warning, "Leader election error")]
     public static partial void LeaderElectionError(ILogger logger, Exception exception);
 
+    [LoggerMessage(15, LogLevel.Warning, "Leader election cannot reach the API server; trying again in {Wait}")]
+    public static partial void LeaderElectionUnavailable(ILogger logger, TimeSpan wait, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Information, "{Identity} released the leader lease")]
+    public static partial void LeaseReleased(ILogger logger, string identity);
+
+    [LoggerMessage(17, LogLevel.Warning, "{Identity} could not release the leader lease; the next leader waits for it to expire")]
+    public static partial void LeaseNotReleased(ILogger logger, string identity, Exception exception);
+
     [LoggerMessage(14, LogLevel.Error, "Leader work {Worker} failed; restarting it")]
     public static partial void LeaderWorkFailed(ILogger logger, string worker, Exception exception);
 

@@ -27,7 +27,7 @@ public sealed class ReconcilerWriteThroughTests
         var metrics = new KubernetesModeMetrics(services.GetRequiredService<IMeterFactory>());
         var events = new KubernetesEventRecorder(client, options, time, metrics, NullLogger<KubernetesEventRecorder>.Instance);
         return new ArkEventReconciler(
-            new LeaderElection(client, options, NullLogger<LeaderElection>.Instance),
+            new LeaderElection(client, options, time, NullLogger<LeaderElection>.Instance),
             catalog,
             new WebhookTokenSecrets(client, options, time),
             new ArkEventStatusWriter(client, catalog, options, time, metrics, events, NullLogger<ArkEventStatusWriter>.Instance),
