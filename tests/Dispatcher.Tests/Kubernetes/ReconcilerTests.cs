@@ -44,7 +44,7 @@ public sealed class ReconcilerTests(ITestOutputHelper output)
         Assert.Equal(8, next.UtcDateTime.Hour);
         Assert.Equal(0, next.UtcDateTime.Minute);
         Assert.True(next > DateTimeOffset.UtcNow && next <= DateTimeOffset.UtcNow.AddDays(1));
-        AssertReady(api, "nightly", "True", "Scheduled", $"next fire at {next.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}");
+        AssertReady(api, "nightly", "True", "Scheduled", "fires on its schedule; the next occurrence is in status.nextFireAt");
         Assert.Null(nightly["webhookURL"]);
 
         AssertReady(api, "after", "True", "WaitingForFlow", "waiting for flow research-flow to complete");
@@ -186,5 +186,29 @@ public sealed class ReconcilerTests(ITestOutputHelper output)
         await Eventually.Until(() => api.Requests.Count(r => r.Status == 503 && r.Path.EndsWith("/arkevents/hook", StringComparison.Ordinal)) >= 2, "status writes retried while away");
         api.Unavailable = false;
         await Eventually.Until(() => (int?)api.Get("arkevents", "team-a", "hook")!["status"]!["firedCount"] == 5, "all five counted");
+    }
+
+    [Fact]
+    public async Task A_cron_fire_moves_next_fire_at_in_the_same_status_write_as_its_count()
+    {
+        await using var api = await KubeApiStandIn.StartAsync();
+        api.Seed("arkevents", Fixtures.Cron("nightly", "0 8 * * *"));
+        await using var replica = await Replica.StartAsync(api, "pod-a");
+        await Eventually.Until(() => ReadyReason(api, "nightly") == "Scheduled", "reconciled");
+        await Eventually.Until(() => replica.Catalog.Find("team-a", "nightly")?.Event.Status?.NextFireAt is not null, "the catalog has the status");
+        var ev = replica.Catalog.Find("team-a", "nightly")!.Event;
+        var occurrence = new DateTimeOffset(ev.Status!.NextFireAt!.Value, TimeSpan.Zero);
+        var from = api.Requests.Count;
+
+        replica.Services.GetRequiredService<ITriggerActivity>().Fired(ev, "run-1", occurrence);
+
+        await Eventually.Until(() => (int?)api.Get("arkevents", "team-a", "nightly")!["status"]!["firedCount"] == 1, "fire counted");
+        // (The test fires ahead of the clock, so the reconciler then puts nextFireAt back; at a real occurrence it agrees.)
+        var write = Assert.Single(api.Requests.Skip(from), r => r.Method == "PATCH" && r.Path.EndsWith("/nightly/status", StringComparison.Ordinal)
+            && (r.ContentType ?? "").StartsWith("application/json-patch+json", StringComparison.Ordinal) && r.Status == 200);
+        var ops = System.Text.Json.Nodes.JsonNode.Parse(write.Body)!.AsArray();
+        Assert.Contains(ops, op => (string?)op!["path"] == "/status/firedCount");
+        var nextFireAt = ops.Single(op => (string?)op!["path"] == "/status/nextFireAt")!["value"]!;
+        Assert.Equal(occurrence.AddDays(1), DateTimeOffset.Parse((string)nextFireAt!, System.Globalization.CultureInfo.InvariantCulture));
     }
 }

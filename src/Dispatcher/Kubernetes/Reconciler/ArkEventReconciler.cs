@@ -153,6 +153,8 @@ internal sealed class ArkEventReconciler(
 
     private const string ReconcileErrorReason = "ReconcileError";
 
+    private static readonly TimeSpan AfterOccurrence = TimeSpan.FromSeconds(5);
+
     /// <summary>Issues, rotates or expires the webhook token and records what happened; returns when to look again, if due.</summary>
     private async Task<DateTimeOffset?> ReconcileTokenAsync(Model.Resources.ArkEvent ev, string name, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -196,8 +198,9 @@ internal sealed class ArkEventReconciler(
             // compare-and-swap inside the catalog's lock: only while it still holds the version we reconciled.
             catalog.ReplaceIfUnchanged(Catalog.ArkEventAssessment.Assess(updated, Time), ev.Metadata.Uid, ev.Metadata.ResourceVersion);
         }
-        // Look again just after the occurrence so nextFireAt moves on even if nothing else changes.
-        return desired.NextFireAt is { } nextFire ? new DateTimeOffset(nextFire, TimeSpan.Zero).AddSeconds(1) : null;
+        // The fire moves nextFireAt in its own status write; look again a little after the occurrence only to move it
+        // when no fire did (a skipped occurrence), without racing the fire's write.
+        return desired.NextFireAt is { } nextFire ? new DateTimeOffset(nextFire, TimeSpan.Zero) + AfterOccurrence : null;
     }
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
