@@ -95,6 +95,9 @@ public sealed class RbacTests
         }
         await Eventually.Until(() => api.List("arkflows", "team-a", "arkonis.dev/event=hook").Count == 1, "history pruned");
         await Eventually.Until(() => api.List("events", "team-a").Count > 0, "events written");
+        // A second fire: its Fired Event joins the first one's series (a patch).
+        replica.Services.GetRequiredService<ITriggerActivity>().Fired(ev, "run-2", DateTimeOffset.UtcNow);
+        await Eventually.Until(() => api.Requests.Any(r => r.Method == "PATCH" && r.Path.Contains("/events/", StringComparison.Ordinal)), "series patched");
 
         var used = api.Requests.Where(r => r.UserAgent.StartsWith("pod-a", StringComparison.Ordinal)).Select(Permission).ToHashSet();
         // blockOwnerDeletion on the Secret and the ArkFlows needs update on the owner's finalizers (checked by admission, not a request).
