@@ -53,7 +53,10 @@ internal static class KubernetesErrors
         _ => false,
     };
 
-    /// <summary>A write lost a race: 409 Conflict, or 422 from a failed JSON Patch <c>test</c>.</summary>
+    /// <summary>
+    /// A write lost a race: 409 Conflict, or 422 from a failed JSON Patch <c>test</c>. A 422 may also be the schema
+    /// refusing the result; callers that can tell (the status writer re-reads) handle 422 before asking this.
+    /// </summary>
     public static bool IsLostRace(Exception e) =>
         e is HttpOperationException { Response.StatusCode: HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity } http
         && Reason(http) != "AlreadyExists";

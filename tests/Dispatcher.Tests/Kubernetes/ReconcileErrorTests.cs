@@ -42,4 +42,23 @@ public sealed class ReconcileErrorTests(ITestOutputHelper output)
         await Eventually.Until(() => (string?)api.Get("arkevents", "team-a", "hook")!["status"]!["conditions"]![0]!["reason"] == "WebhookReady", "recovered");
         Assert.NotNull(api.Get("secrets", "team-a", "hook-webhook-token"));
     }
+
+    [Fact]
+    public async Task A_reconciled_status_the_schema_refuses_is_final_not_retried_with_backoff()
+    {
+        await using var api = await KubeApiStandIn.StartAsync();
+        api.Seed("arkevents", Fixtures.Webhook("hook"));
+        api.Seed("arkevents", Fixtures.Cron("marker", "0 8 * * *"));
+        api.FailWith = r => r.Method == "PATCH" && r.Path.Value!.EndsWith("/arkevents/hook/status", StringComparison.Ordinal)
+            ? HttpStatusCode.UnprocessableEntity
+            : null;
+        await using var replica = await Replica.StartAsync(api, "pod-a");
+
+        await Eventually.Until(() => api.List("events", "team-a").Any(e => (string?)e["reason"] == "StatusRefused" && (string?)e["type"] == "Warning"), "a Warning Event");
+        // The queue is worked in order: once a later change is reconciled, any retry of "hook" would have come first.
+        api.Update("arkevents", "team-a", "marker", o => o["spec"]!["suspend"] = true);
+        await Eventually.Until(() => (string?)api.Get("arkevents", "team-a", "marker")!["status"]?["conditions"]?[0]?["reason"] == "Suspended", "a later change reconciled");
+
+        Assert.Equal(1, api.CountRequests("PATCH", "/arkevents/hook/status"));
+    }
 }

@@ -115,6 +115,16 @@ internal sealed class ArkEventReconciler(
         {
             return null;
         }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response?.StatusCode == System.Net.HttpStatusCode.UnprocessableEntity)
+        {
+            // The server refused what we wrote (the schema): the same write would be refused again, so this is final
+            // until the object changes (or the periodic resync), not a failure to back off from.
+            _failures.TryRemove((@namespace, name), out _);
+            var message = KubernetesErrors.Message(e) ?? e.Message;
+            KubernetesLog.StatusRefused(Logger, @namespace, name, 1, message);
+            events.Record(ev, EventKind.StatusRefused, $"the API server refused the update: {message}");
+            return null;
+        }
         catch (Exception e)
         {
             var failures = _failures.AddOrUpdate((@namespace, name), 1, static (_, n) => n + 1);
