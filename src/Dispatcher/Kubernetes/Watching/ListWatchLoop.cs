@@ -97,7 +97,9 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
                 delivered = true;
                 if (type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted)
                 {
+                    failed = true; // until the handler returns: if it throws, back off before the re-watch delivers the event again
                     await handler.OnEventAsync(scope, type, item, cancellationToken);
+                    failed = false;
                 }
                 // Only now: if the handler threw, the re-watch starts before this event and delivers it again.
                 position.ResourceVersion = ResourceVersionOf(item) ?? position.ResourceVersion;
@@ -132,7 +134,6 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
         catch (Exception e)
         {
             KubernetesLog.ListWatchFailed(logger, scope.ToString(), e);
-            failed = delivered; // a handler failure: back off before the re-watch delivers the event again
         }
 
         if (failed)
