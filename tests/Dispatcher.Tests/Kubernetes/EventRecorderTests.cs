@@ -13,7 +13,10 @@ using NSubstitute;
 
 namespace Arkonis.Dispatcher.Tests.Kubernetes;
 
-/// <summary>Kubernetes Events: the fields events.k8s.io/v1 requires, MicroTime on the wire, spam control.</summary>
+/// <summary>
+/// Kubernetes Events: the fields events.k8s.io/v1 requires, MicroTime on the wire, spam control as client-go's
+/// series (<c>staging/src/k8s.io/client-go/tools/events/event_broadcaster.go</c>: getKey, recordToSink, refreshExistingEventSeries).
+/// </summary>
 public sealed class EventRecorderTests
 {
     private static readonly ArkEvent Regarding = new()

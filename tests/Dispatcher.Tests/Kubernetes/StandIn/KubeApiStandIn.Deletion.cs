@@ -5,13 +5,15 @@ namespace Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
 
 /// <summary>
 /// Deletion as kube-apiserver and its garbage collector do it. A delete of an object with finalizers, or in the
-/// foreground, only marks it: <c>deletionTimestamp</c> set, <c>generation</c> bumped (<c>pkg/registry/rest/delete.go</c>,
-/// BeforeDelete), foreground adds the <c>foregroundDeletion</c> finalizer; the object goes when its last finalizer is
-/// removed (<c>staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go</c>, Delete and
-/// updateForGracefulDeletionAndFinalizers). Dependents (owner references) are collected afterwards, by the garbage
-/// collector (<c>pkg/controller/garbagecollector/garbagecollector.go</c>): background = after the owner is gone,
-/// foreground = while the owner waits, which then loses its <c>foregroundDeletion</c> finalizer.
-/// The collector runs right after each change unless <see cref="PauseGarbageCollector"/>; then <see cref="CollectGarbage"/> runs it.
+/// foreground, only marks it: <c>deletionTimestamp</c> set, <c>generation</c> bumped, foreground adds the
+/// <c>foregroundDeletion</c> finalizer; the object goes when its last finalizer is removed
+/// (<c>staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go</c>, Delete and
+/// updateForGracefulDeletionAndFinalizers, which bumps the generation of kinds without graceful deletion, as
+/// <c>staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go</c> BeforeDelete notes). Dependents (owner references)
+/// are collected afterwards by the garbage collector (<c>pkg/controller/garbagecollector/garbagecollector.go</c>):
+/// background = after the owner is gone, foreground = while the owner waits, which then loses its
+/// <c>foregroundDeletion</c> finalizer. The collector runs right after each change unless
+/// <see cref="PauseGarbageCollector"/>; then <see cref="CollectGarbage"/> runs it.
 /// </summary>
 public sealed partial class KubeApiStandIn
 {
