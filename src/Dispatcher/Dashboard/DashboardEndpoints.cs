@@ -16,6 +16,7 @@ public static class DashboardEndpoints
     {
         services.AddSingleton<RecentRunIds>();
         services.AddSingleton<DashboardReader>();
+        services.AddHostedService<RecentRunIdsWatcher>();
         return services;
     }
 

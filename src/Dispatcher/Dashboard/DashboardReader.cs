@@ -1,6 +1,5 @@
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Hosting;
-using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Dispatcher.Workflows;
 using Arkonis.Model.Resources;
@@ -9,20 +8,20 @@ using Arkonis.Model.Schedules;
 namespace Arkonis.Dispatcher.Dashboard;
 
 /// <summary>
-/// Builds the dashboard's view from what the dispatcher already records: the catalog, the latest run of each event
-/// (the local trigger reports, or the ArkEvent's status in a cluster), and each run's state through the run reader.
+/// Builds the dashboard's view from what the dispatcher already records: the catalog, the runs each event's trigger
+/// reports named (<see cref="RecentRunIds"/>), and each run's state through the run reader.
 /// Reads only; it holds no secret, so none can reach the page.
 /// </summary>
 public sealed class DashboardReader(
     ArkEventCatalog catalog,
     RunReader runs,
     RecentRunIds recent,
-    TimeProvider time,
-    InMemoryTriggerActivity? localReports = null)
+    TimeProvider time)
 {
     public async Task<DashboardView> ReadAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        recent.Refresh();
         var entries = catalog.Entries.OrderBy(e => e.Namespace, StringComparer.Ordinal).ThenBy(e => e.Name, StringComparer.Ordinal);
         var events = await Task.WhenAll(entries.Select(entry => DescribeAsync(entry, now, cancellationToken)));
         return new DashboardView(now, events);
@@ -50,8 +49,7 @@ public sealed class DashboardReader(
             schedule = $"when {source!.Flow} ends {source.OnPhase ?? "Succeeded"}";
         }
 
-        var latest = localReports?.Get(entry.Namespace, entry.Name).LastRunId ?? entry.Event.Status?.LastRun?.Id;
-        var runIds = recent.Note(entry.Namespace, entry.Name, latest);
+        var runIds = recent.For(entry.Namespace, entry.Name);
         IReadOnlyList<DashboardRun> read = [];
         string? runsError = null;
         try
