@@ -46,7 +46,7 @@ lines = [
     f"| p50 | {med('flood_p50_us'):.0f} µs; ceiling {med('ceiling_p50_us'):.0f} µs; ratio {med('flood_p50_us') / med('ceiling_p50_us'):.2f} |",
     f"| p99 | {med('flood_p99_us'):.0f} µs; ceiling {med('ceiling_p99_us'):.0f} µs; ratio {med('flood_p99_us') / med('ceiling_p99_us'):.2f} |",
     "",
-    "With the default per-client limit (200/s, burst 400), the same flood from one client:",
+    "With the default per-client limit (1,000/s, burst 2,000), the same flood from one client:",
     "",
     f"| answers 401 / 429 | {med('limited_401'):.0f} / {med('limited_429'):.0f} [{each('limited_429')} x 429] |",
     "|---|---|",

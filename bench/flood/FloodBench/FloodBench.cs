@@ -87,7 +87,7 @@ internal static class FloodBench
             var reads = sidecar.Runtime.SecretReads.Count - readsBefore;
             var floodCeiling = await FloodAsync(client, ceilingPort, floodN, concurrency);
 
-            await Task.Delay(2_500); // the per-client bucket refills (400 at 200/s)
+            await Task.Delay(2_500); // the per-client bucket refills (2,000 at 1,000/s)
             var limitedReadsBefore = sidecar.Runtime.SecretReads.Count;
             var limitedFlood = await FloodAsync(client, limited.PublicPort, floodN, concurrency);
             var limitedReads = sidecar.Runtime.SecretReads.Count - limitedReadsBefore;

@@ -38,10 +38,10 @@ public sealed record TriggerApiOptions
     public int RateBurst { get; init; } = 100;
 
     /// <summary>Requests per second per client address (an IPv6 client by its /64), before authentication.</summary>
-    public int ClientRatePerSecond { get; init; } = 200;
+    public int ClientRatePerSecond { get; init; } = 1000;
 
     /// <summary>How many requests a client address may burst above its rate.</summary>
-    public int ClientRateBurst { get; init; } = 400;
+    public int ClientRateBurst { get; init; } = 2000;
 
     /// <summary>The Dapr secret store that holds the webhook tokens.</summary>
     public string SecretStore { get; init; } = "arkevent-secrets";
