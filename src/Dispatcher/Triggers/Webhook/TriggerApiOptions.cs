@@ -27,7 +27,7 @@ public sealed record TriggerApiOptions
 
     /// <summary>
     /// A token that does not match a known trigger's cached one is checked against the store again when the cache is
-    /// at least this old, so a token rotated a moment ago works at once; at most one such read per trigger per interval.
+    /// at least this old, so a rotated token works within this interval, not the TTL; at most one such read per trigger per interval.
     /// </summary>
     public TimeSpan TokenRecheckInterval { get; init; } = TimeSpan.FromSeconds(1);
 
