@@ -29,6 +29,8 @@ public sealed class FireEndpointProperties(FireEndpointProperties.Unthrottled ap
             ["TriggerApi:TokenCacheTtl"] = "00:00:05",
             ["TriggerApi:RatePerSecond"] = "1000000",
             ["TriggerApi:RateBurst"] = "1000000",
+            ["TriggerApi:ClientRatePerSecond"] = "1000000",
+            ["TriggerApi:ClientRateBurst"] = "1000000",
             ["TriggerApi:MaxBodyBytes"] = "4096",
         };
     }
