@@ -135,6 +135,8 @@ public sealed class CronScheduleTests
     [InlineData("@every_second", "not supported")]
     [InlineData("@sometimes", "unknown macro")]
     [InlineData("0 0 31 2 *", "never fire")]
+    [InlineData("H 8 * * *", "H (a hashed value) is not supported")]
+    [InlineData("0 H(0-5) * * THU", "H (a hashed value) is not supported")]
     [InlineData("", "empty")]
     public void Refuses_bad_expressions(string cron, string hint)
     {
