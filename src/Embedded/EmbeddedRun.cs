@@ -44,6 +44,8 @@ internal static class EmbeddedRun
             HttpPort = Port(settings, "DAPR_HTTP_PORT", 3500),
             SecretsFile = layout.SecretsFile,
             CronTicks = true,
+            // As `dapr run -f .` with components/: pubsub.in-memory, and resiliency.yaml's inbound retry.
+            PubSub = PubSubDelivery.LocalRun,
             Logging = logging => logging.ClearProviders()
                 .AddSimpleConsole(console => console.SingleLine = true)
                 .SetMinimumLevel(LogLevel.Warning)
