@@ -13,6 +13,7 @@ public sealed class RunReader(
     DaprWorkflowClient workflows,
     TaskHubSidecarService.TaskHubSidecarServiceClient taskHub,
     IOptions<SidecarOptions> sidecar,
+    IRunPayloads payloads,
     TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -30,7 +31,7 @@ public sealed class RunReader(
         {
             return null;
         }
-        return state.RuntimeStatus switch
+        return await ResolveOutputsAsync(state.RuntimeStatus switch
         {
             WorkflowRuntimeStatus.Completed => state.ReadOutputAs<RunResult>() ?? Pending(input),
             WorkflowRuntimeStatus.Failed or WorkflowRuntimeStatus.Terminated or WorkflowRuntimeStatus.Canceled =>
@@ -44,7 +45,7 @@ public sealed class RunReader(
             _ => state.ReadCustomStatusAs<RunResult>() is { } soFar
                 ? soFar with { Status = RunStatuses.Running, CompletedAt = null }
                 : Pending(input),
-        };
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -66,13 +67,15 @@ public sealed class RunReader(
             }
             if (!string.IsNullOrEmpty(state.Output))
             {
-                return JsonSerializer.Deserialize<RunResult>(state.Output, Json);
+                return JsonSerializer.Deserialize<RunResult>(state.Output, Json) is { } done
+                    ? await ResolveOutputsAsync(done, cancellationToken)
+                    : null;
             }
             // The workflow itself failed or was terminated: what it knew last, marked Failed.
             return string.IsNullOrEmpty(state.CustomStatus)
                 ? null
                 : JsonSerializer.Deserialize<RunResult>(state.CustomStatus, Json) is { } last
-                    ? last with { Status = RunStatuses.Failed }
+                    ? await ResolveOutputsAsync(last with { Status = RunStatuses.Failed }, cancellationToken)
                     : null;
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded)
@@ -88,6 +91,23 @@ public sealed class RunReader(
         {
             throw new SidecarUnavailableException("WaitForInstanceCompletion", e);
         }
+    }
+
+    /// <summary>Targets' claim-checked outputs, loaded from the state store (a gone one reads as no output).</summary>
+    private async Task<RunResult> ResolveOutputsAsync(RunResult run, CancellationToken cancellationToken)
+    {
+        if (!run.Targets.Any(t => PayloadRefs.TryGetKey(t.Output, out _)))
+        {
+            return run;
+        }
+        var targets = new List<TargetResult>(run.Targets.Count);
+        foreach (var target in run.Targets)
+        {
+            var (output, _) = await SidecarUnavailableException.GuardAsync(
+                "GetState", sidecar.Value.CallTimeout, ct => PayloadRefs.ResolveAsync(payloads, target.Output, ct), cancellationToken);
+            targets.Add(target with { Output = output });
+        }
+        return run with { Targets = targets };
     }
 
     private static RunResult Pending(RunInput input) => new(

@@ -18,6 +18,7 @@ public sealed class WorkflowRunLauncher(
     ITriggerActivity activity,
     IOptions<SidecarOptions> sidecar,
     IOptions<RunOptions> runOptions,
+    IRunPayloads payloads,
     DispatcherMetrics metrics,
     ILogger<WorkflowRunLauncher> logger) : IRunLauncher
 {
@@ -31,7 +32,8 @@ public sealed class WorkflowRunLauncher(
             return AlreadyExists(request);
         }
 
-        var input = ToInput(request, runOptions.Value);
+        var input = await SidecarUnavailableException.GuardAsync(
+            "SaveState", deadline, ct => OffloadAsync(ToInput(request, runOptions.Value), ct), cancellationToken);
         try
         {
             await SidecarUnavailableException.GuardAsync(
@@ -56,6 +58,17 @@ public sealed class WorkflowRunLauncher(
         logger.RunAlreadyExists(request.Event.Namespace, request.Event.Name, request.RunId);
         metrics.RunLaunched(request.Trigger.Cause, "exists");
         return LaunchOutcome.AlreadyExists;
+    }
+
+    /// <summary>A large body or upstream output goes to the state store once; the run's history carries a reference.</summary>
+    private async Task<RunInput> OffloadAsync(RunInput input, CancellationToken cancellationToken)
+    {
+        var inline = runOptions.Value.InlinePayloadBytes;
+        return input with
+        {
+            Body = await PayloadRefs.OffloadAsync(payloads, PayloadRefs.TriggerKey(input.RunId, "body"), input.Body, inline, cancellationToken),
+            Output = await PayloadRefs.OffloadAsync(payloads, PayloadRefs.TriggerKey(input.RunId, "output"), input.Output, inline, cancellationToken),
+        };
     }
 
     internal static RunInput ToInput(FireRequest request, RunOptions options) => new(

@@ -41,6 +41,9 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
 
     public FakePubSub PubSub => _app.Services.GetRequiredService<FakePubSub>();
 
+    /// <summary>The state API (<c>GetState</c>, <c>SaveState</c>, with daprd's ETag rules): the runs' claim-checked payloads.</summary>
+    public FakeDaprStateStore State => _app.Services.GetRequiredService<FakeDaprStateStore>();
+
     /// <summary>The flow-runner sample's logic, as the app reaches it through service invocation.</summary>
     public FlowRuns FlowRuns => _app.Services.GetRequiredService<FlowRuns>();
 
@@ -71,6 +74,7 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
         services.AddSingleton<TaskHubGrpcServer>();
         services.AddSingleton<FakePubSub>();
         services.AddSingleton<FakeDaprRuntime>();
+        services.AddSingleton<FakeDaprStateStore>();
         services.AddSingleton<FlowStartLog>();
 
         // The flow-runner sample, publishing through this sidecar exactly as it does through daprd.
@@ -82,6 +86,7 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
         var app = builder.Build();
         app.MapGrpcService<TaskHubGrpcServer>();
         app.MapGrpcService<FakeDaprRuntime>();
+        app.MapGrpcService<FakeDaprStateStore>();
         var invoke = app.MapGroup("/v1.0/invoke/flow-runner/method");
         invoke.AddEndpointFilter(async (context, next) =>
         {

@@ -21,7 +21,7 @@ public sealed class RunReaderTests
                 () => Status.DefaultCancelled,
                 () => [],
                 () => { }));
-        var reader = new RunReader(null!, taskHub, Options.Create(new SidecarOptions()), TimeProvider.System);
+        var reader = new RunReader(null!, taskHub, Options.Create(new SidecarOptions()), Substitute.For<IRunPayloads>(), TimeProvider.System);
         using var hungUp = new CancellationTokenSource();
         await hungUp.CancelAsync();
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Arkonis.Dispatcher.Tests.Harness;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Dapr.Client;
 using Microsoft.AspNetCore.Builder;

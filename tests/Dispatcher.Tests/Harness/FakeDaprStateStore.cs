@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Arkonis.Dispatcher.Tests.Triggers.Cron;
+namespace Arkonis.Dispatcher.Tests.Harness;
 
 /// <summary>
 /// The state part of the Dapr runtime gRPC API (<c>dapr.proto.runtime.v1.Dapr/GetState</c> and <c>SaveState</c>) with
