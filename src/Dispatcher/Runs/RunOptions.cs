@@ -10,6 +10,13 @@ public sealed record RunOptions
     /// <summary>How long a run waits for one target flow's completion before it marks the target TimedOut.</summary>
     public TimeSpan TargetTimeout { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long scheduling a run may take. daprd answers StartInstance only once the new workflow's first step has run
+    /// (dapr/durabletask-go <c>backend/executor.go</c>), which a cold start or a worker reconnect (every 5 s) makes slow:
+    /// this is longer than the general sidecar deadline. On timeout the instance is read, and if it exists the fire counts.
+    /// </summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>The Dapr state store that holds the runs' large payloads (<see cref="IRunPayloads"/>).</summary>
     public string StateStore { get; init; } = "arkevent-state";
 
@@ -32,6 +39,7 @@ public sealed class RunOptionsValidator : AbstractValidator<RunOptions>
     public RunOptionsValidator()
     {
         RuleFor(o => o.TargetTimeout).GreaterThan(TimeSpan.Zero).WithMessage("must be positive");
+        RuleFor(o => o.StartTimeout).GreaterThan(TimeSpan.Zero).WithMessage("must be positive");
         RuleFor(o => o.StateStore).NotEmpty().WithMessage("must be set");
         RuleFor(o => o.InlinePayloadBytes).InclusiveBetween(0, 256 * 1024).WithMessage("must be 0..262144");
         RuleFor(o => o.Retention).GreaterThan(TimeSpan.Zero).WithMessage("must be positive");

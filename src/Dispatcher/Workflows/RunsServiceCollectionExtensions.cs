@@ -17,6 +17,7 @@ public static class RunsServiceCollectionExtensions
         services.AddDaprWorkflow(_ => { });
         services.AddSingleton<IRunLauncher, WorkflowRunLauncher>();
         services.AddSingleton<IRunPayloads, DaprRunPayloadStore>();
+        services.AddSingleton<DaprRunClaims>();
         return services;
     }
 }

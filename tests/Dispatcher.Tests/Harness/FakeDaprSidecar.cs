@@ -50,7 +50,10 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
     /// <summary>Every flow start the flow runner received (namespace, pipeline, request).</summary>
     public FlowStartLog FlowStarts => _app.Services.GetRequiredService<FlowStartLog>();
 
-    public static async Task<FakeDaprSidecar> StartAsync(TimeSpan flowDelay, ILoggerProvider? logs = null)
+    /// <summary>daprd's rules the in-process server lacks (<see cref="DaprdBehaviour"/>): duplicate starts, slow starts, API token.</summary>
+    public DaprdBehaviour Daprd => _app.Services.GetRequiredService<DaprdBehaviour>();
+
+    public static async Task<FakeDaprSidecar> StartAsync(TimeSpan flowDelay, ILoggerProvider? logs = null, DaprdBehaviour? daprd = null)
     {
         var grpcPort = FreePorts.Next();
         var httpPort = FreePorts.Next();
@@ -75,10 +78,18 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
         services.AddSingleton<FakePubSub>();
         services.AddSingleton<FakeDaprRuntime>();
         services.AddSingleton<FakeDaprStateStore>();
+        services.AddDaprdBehaviour(daprd ?? new DaprdBehaviour());
         services.AddSingleton<FlowStartLog>();
 
         // The flow-runner sample, publishing through this sidecar exactly as it does through daprd.
-        services.AddDaprClient(dapr => dapr.UseGrpcEndpoint($"http://127.0.0.1:{grpcPort}").UseHttpEndpoint($"http://127.0.0.1:{httpPort}"));
+        services.AddDaprClient(dapr =>
+        {
+            dapr.UseGrpcEndpoint($"http://127.0.0.1:{grpcPort}").UseHttpEndpoint($"http://127.0.0.1:{httpPort}");
+            if (daprd?.ApiToken is { } token)
+            {
+                dapr.UseDaprApiToken(token);
+            }
+        });
         services.AddFlowRuns<DaprFlowCompletedPublisher>();
         services.Configure<FlowRunnerSampleOptions>(o => { });
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new FlowRunnerSampleOptions { DefaultDelay = flowDelay }));

@@ -33,6 +33,7 @@ public class FakeDaprStateStore
     {
         binder.AddMethod(Unary(nameof(GetState), GetStateRequest.Parser, GetStateResponse.Parser), service is null ? null : service.GetState);
         binder.AddMethod(Unary(nameof(SaveState), SaveStateRequest.Parser, Empty.Parser), service is null ? null : service.SaveState);
+        binder.AddMethod(Unary(nameof(DeleteState), DeleteStateRequest.Parser, Empty.Parser), service is null ? null : service.DeleteState);
     }
 
     public virtual Task<GetStateResponse> GetState(GetStateRequest request, ServerCallContext context)
@@ -65,12 +66,33 @@ public class FakeDaprStateStore
                         throw new RpcException(new Status(StatusCode.Aborted, "possible etag mismatch"));
                     }
                 }
+                else if (item.Options?.Concurrency == StateOptions.Types.StateConcurrency.ConcurrencyFirstWrite && _state.ContainsKey(key))
+                {
+                    // First-write without an ETag inserts only when the key is absent (components-contrib
+                    // state/mysql/mysql.go, state/etcd/etcd.go: "item already exists and no etag was passed").
+                    throw new RpcException(new Status(StatusCode.Aborted, "possible etag mismatch"));
+                }
                 Write(key, item.Value);
             }
             Saves++;
         }
         return Task.FromResult(new Empty());
     }
+
+    public virtual Task<Empty> DeleteState(DeleteStateRequest request, ServerCallContext context)
+    {
+        lock (_lock)
+        {
+            _state.TryRemove((request.StoreName, request.Key), out _);
+        }
+        return Task.FromResult(new Empty());
+    }
+
+    /// <summary>The keys of one store (for tests that look at what was stored).</summary>
+    public IReadOnlyList<string> Keys(string store) => [.. _state.Keys.Where(k => k.Store == store).Select(k => k.Key)];
+
+    /// <summary>The stored bytes of a key, or null.</summary>
+    public byte[]? Get(string store, string key) => _state.TryGetValue((store, key), out var item) ? item.Value.ToByteArray() : null;
 
     private void Write((string, string) key, ByteString value) =>
         _state.AddOrUpdate(key, _ => (value, 1), (_, current) => (value, current.Version + 1));
