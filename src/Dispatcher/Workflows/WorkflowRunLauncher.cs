@@ -11,7 +11,8 @@ namespace Arkonis.Dispatcher.Workflows;
 /// <summary>
 /// <see cref="IRunLauncher"/> on Dapr Workflow: one run = one <see cref="FireWorkflow"/> instance whose id is the run id.
 /// <list type="number">
-/// <item>The run id is claimed first (<see cref="DaprRunClaims"/>, one first-write in the state store): of concurrent
+/// <item>A run that exists is found with one read (with the short sidecar deadline, which also finds a sidecar that is down).</item>
+/// <item>Otherwise the run id is claimed (<see cref="DaprRunClaims"/>, one first-write in the state store): of concurrent
 /// or repeated launches of one id exactly one goes on, however the runtime treats a second start.</item>
 /// <item>The schedule gets its own deadline (<see cref="RunOptions.StartTimeout"/>): daprd answers StartInstance only
 /// once the workflow's first step has run (dapr/durabletask-go <c>backend/executor.go</c>). When it times out, the
@@ -36,6 +37,12 @@ public sealed class WorkflowRunLauncher(
         var deadline = sidecar.Value.CallTimeout;
         var runId = request.RunId;
         var now = time.GetUtcNow();
+        // A run that exists already is the common duplicate, answered with one read; the read also finds a sidecar
+        // that is down within the short deadline, before the long start deadline below could be spent waiting for it.
+        if (await ExistsAsync(runId, deadline, cancellationToken))
+        {
+            return AlreadyExists(request);
+        }
         var claimed = await SidecarUnavailableException.GuardAsync(
             "SaveState", deadline, ct => claims.TryClaimAsync(runId, now, ct), cancellationToken);
         if (!claimed && !await TakeOverAbandonedAsync(runId, now, deadline, cancellationToken))
