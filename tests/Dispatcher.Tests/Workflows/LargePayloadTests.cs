@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Tests.Harness;
+using Dapr.Workflow;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Arkonis.Dispatcher.Tests.Workflows;
 
@@ -81,6 +83,16 @@ public sealed class LargePayloadTests(LargePayloadTests.Fixture app) : IClassFix
         var starts = app.Sidecar.FlowStarts.Snapshot().Where(s => s.Request.RunId == (string)accepted["runId"]!).ToList();
         Assert.Equal(Targets, starts.Count);
         Assert.All(starts, s => Assert.Equal("largest", (string)s.Request.Input!["topic"]!));
+
+        // The claim-check: the body and each output are stored once, keyed by the run; the run's own input and result
+        // (what its history carries) stay small whatever the body and the number of targets.
+        var runId = (string)accepted["runId"]!;
+        var keys = app.Sidecar.State.Keys("arkevent-state");
+        Assert.Contains($"arkevent-run.{runId}.body", keys);
+        Assert.Equal(Targets, keys.Count(k => k.StartsWith($"arkevent-run.{runId}.", StringComparison.Ordinal) && k.EndsWith(".result", StringComparison.Ordinal)));
+        var state = await app.Services.GetRequiredService<DaprWorkflowClient>().GetWorkflowStateAsync(runId, true);
+        Assert.True(state.ReadInputAs<JsonNode>()!.ToJsonString().Length < 16 * 1024, "the run's input carries the body");
+        Assert.True(state.ReadOutputAs<JsonNode>()!.ToJsonString().Length < 16 * 1024, "the run's result carries the outputs");
     }
 
     [Fact]
