@@ -12,7 +12,7 @@ namespace Arkonis.Dispatcher.Tests.Workflows;
 /// <summary>
 /// A body the API accepts must never wedge the workflow worker. The worker receives each work item (the run's whole
 /// history plus its new events) as one gRPC message, and gRPC clients refuse messages above 4 MB unless told otherwise
-/// (grpc-dotnet <c>src/Grpc.Net.Client/GrpcChannelOptions.cs</c>, <c>MaxReceiveMessageSize</c>: "default value is 4 MB";
+/// (grpc-dotnet <c>src/Grpc.Net.Client/GrpcChannelOptions.cs</c>, <c>MaxReceiveMessageSize</c>: "Defaults to 4,194,304 (4 MB)";
 /// the Dapr.Workflow worker keeps that default). This harness keeps the same default on the worker's channel
 /// (<see cref="DispatcherApp"/> builds it with <c>GrpcChannel.ForAddress</c> and no size options), so a run whose history
 /// outgrows 4 MB gets "ResourceExhausted: Received message exceeds the maximum configured message size" here as it
@@ -117,5 +117,22 @@ public sealed class LargePayloadTests(LargePayloadTests.Fixture app) : IClassFix
             var run = await FinishedAsync((string)accepted["statusUrl"]!);
             Assert.Equal("Succeeded", (string)run["status"]!);
         }
+    }
+
+    [Fact]
+    public async Task The_harness_enforces_the_4_MB_gRPC_message_limit()
+    {
+        // A message above 4 MB to the sidecar's durable-task port is refused, as daprd and the worker's channel refuse it.
+        var taskHub = app.Services.GetRequiredService<Dapr.DurableTask.Protobuf.TaskHubSidecarService.TaskHubSidecarServiceClient>();
+        var tooLarge = new Dapr.DurableTask.Protobuf.CreateInstanceRequest
+        {
+            InstanceId = "too-large",
+            Name = nameof(Arkonis.Dispatcher.Workflows.FireWorkflow),
+            Input = "\"" + new string('x', 4 * 1024 * 1024) + "\"",
+        };
+
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await taskHub.StartInstanceAsync(tooLarge));
+
+        Assert.Equal(Grpc.Core.StatusCode.ResourceExhausted, refused.StatusCode);
     }
 }
