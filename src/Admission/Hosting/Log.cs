@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "Object of the {Operation} request could not be read as an ArkEvent: {Error}")]
     public static partial void UnreadableObject(ILogger logger, string operation, string error);
+
+    [LoggerMessage(10, LogLevel.Debug, "Allowed UPDATE of ArkEvent {Namespace}/{Name}: the spec is unchanged (ratcheting)")]
+    public static partial void Ratcheted(ILogger logger, string @namespace, string name);
 }

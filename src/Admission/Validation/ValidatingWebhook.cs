@@ -10,6 +10,13 @@ namespace Arkonis.Admission.Validation;
 /// <summary>
 /// <c>POST /validate-arkevent</c>: the model's validator plus the cross-object cycle check, every
 /// problem at once, answered as apimachinery's NewInvalid. Never carries a patch.
+/// <para>
+/// Ratcheting: an UPDATE that leaves the spec as stored (annotations, labels, finalizers, the rotate-token
+/// annotation) is allowed without validating it again, as CRD validation ratcheting allows unchanged fields
+/// (<c>staging/src/k8s.io/apiextensions-apiserver/pkg/apiserver/validation/ratcheting.go</c>): an event admitted
+/// under older rules must stay annotatable, rotatable and deletable (finalizers) after the rules tighten. The
+/// name cannot change on UPDATE, so the spec is all there is to judge.
+/// </para>
 /// </summary>
 internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time, ILogger<ValidatingWebhook> logger)
 {
@@ -25,6 +32,12 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time
 
         if (!Answers.HasObjectToCheck(request))
         {
+            return Answers.Allow(request);
+        }
+
+        if (LeavesSpecUnchanged(request))
+        {
+            Log.Ratcheted(logger, request.Namespace ?? string.Empty, request.Name ?? string.Empty);
             return Answers.Allow(request);
         }
 
@@ -69,6 +82,14 @@ internal sealed class ValidatingWebhook(FlowCycleCheck cycles, TimeProvider time
         Log.Allowed(logger, request.Operation!, 0);
         return Answers.Allow(request, warnings);
     }
+
+    /// <summary>An UPDATE whose <c>object.spec</c> is, as JSON, the stored <c>oldObject.spec</c> (both absent counts as unchanged).</summary>
+    private static bool LeavesSpecUnchanged(AdmissionRequest request) =>
+        request.Operation == "UPDATE"
+        && request.OldObject is { ValueKind: JsonValueKind.Object } old
+        && request.Object is { ValueKind: JsonValueKind.Object } updated
+        && old.TryGetProperty("spec", out var oldSpec) == updated.TryGetProperty("spec", out var newSpec)
+        && (oldSpec.ValueKind == JsonValueKind.Undefined || JsonElement.DeepEquals(oldSpec, newSpec));
 
     private static bool ObscuresLoops(FieldProblem problem) =>
         problem.Field.StartsWith("spec.source", StringComparison.Ordinal)

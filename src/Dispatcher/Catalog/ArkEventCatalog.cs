@@ -45,6 +45,28 @@ public sealed class ArkEventCatalog
         Changed?.Invoke(new CatalogChange(before, entry));
     }
 
+    /// <summary>
+    /// Compare-and-swap: replaces the entry only while the catalog still holds the object <paramref name="expectedUid"/> at
+    /// <paramref name="expectedResourceVersion"/>, so a write based on that object never replaces a newer one a source
+    /// delivered meanwhile. Resource versions are compared for equality only: the API contract makes them opaque.
+    /// </summary>
+    public bool ReplaceIfUnchanged(CatalogEntry replacement, string? expectedUid, string? expectedResourceVersion)
+    {
+        CatalogEntry? before;
+        lock (_writeLock)
+        {
+            before = _entries.GetValueOrDefault((replacement.Namespace, replacement.Name));
+            if (before is null || expectedResourceVersion is null
+                || before.Event.Metadata.ResourceVersion != expectedResourceVersion || before.Event.Metadata.Uid != expectedUid)
+            {
+                return false;
+            }
+            Volatile.Write(ref _entries, _entries.SetItem((replacement.Namespace, replacement.Name), replacement));
+        }
+        Changed?.Invoke(new CatalogChange(before, replacement));
+        return true;
+    }
+
     public bool Remove(string @namespace, string name)
     {
         CatalogEntry? before;

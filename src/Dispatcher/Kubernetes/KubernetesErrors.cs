@@ -25,6 +25,24 @@ internal static class KubernetesErrors
         }
     }
 
+    /// <summary>The Status message of a failed call, read from the body.</summary>
+    public static string? Message(HttpOperationException e)
+    {
+        var content = e.Response?.Content;
+        if (string.IsNullOrEmpty(content))
+        {
+            return null;
+        }
+        try
+        {
+            return KubernetesJson.Deserialize<V1Status>(content)?.Message;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     public static bool IsNotFound(Exception e) => e is HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound };
 
     /// <summary>Worth retrying later: no connection, a timeout, 429 or a 5xx.</summary>
@@ -35,7 +53,10 @@ internal static class KubernetesErrors
         _ => false,
     };
 
-    /// <summary>A write lost a race: 409 Conflict, or 422 from a failed JSON Patch <c>test</c>.</summary>
+    /// <summary>
+    /// A write lost a race: 409 Conflict, or 422 from a failed JSON Patch <c>test</c>. A 422 may also be the schema
+    /// refusing the result; callers that can tell (the status writer re-reads) handle 422 before asking this.
+    /// </summary>
     public static bool IsLostRace(Exception e) =>
         e is HttpOperationException { Response.StatusCode: HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity } http
         && Reason(http) != "AlreadyExists";

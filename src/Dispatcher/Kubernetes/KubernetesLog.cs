@@ -18,6 +18,9 @@ internal static partial class KubernetesLog
     [LoggerMessage(7, LogLevel.Warning, "Watch of {Scope} went silent past its timeout at resourceVersion {ResourceVersion}; watching again")]
     public static partial void WatchStalled(ILogger logger, string scope, string? resourceVersion);
 
+    [LoggerMessage(8, LogLevel.Warning, "Watch of {Scope} ended with an error at resourceVersion {ResourceVersion}; listing again")]
+    public static partial void WatchRelisting(ILogger logger, string scope, string? resourceVersion);
+
     [LoggerMessage(5, LogLevel.Warning, "ArkEvent {Namespace}/{Name} is invalid and will not fire: {Problems}")]
     public static partial void InvalidArkEvent(ILogger logger, string @namespace, string name, string problems);
 
@@ -36,14 +39,29 @@ internal static partial class KubernetesLog
     [LoggerMessage(13, LogLevel.Warning, "Leader election error")]
     public static partial void LeaderElectionError(ILogger logger, Exception exception);
 
+    [LoggerMessage(15, LogLevel.Warning, "Leader election cannot reach the API server; trying again in {Wait}")]
+    public static partial void LeaderElectionUnavailable(ILogger logger, TimeSpan wait, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Information, "{Identity} released the leader lease")]
+    public static partial void LeaseReleased(ILogger logger, string identity);
+
+    [LoggerMessage(17, LogLevel.Warning, "{Identity} could not release the leader lease; the next leader waits for it to expire")]
+    public static partial void LeaseNotReleased(ILogger logger, string identity, Exception exception);
+
     [LoggerMessage(14, LogLevel.Error, "Leader work {Worker} failed; restarting it")]
     public static partial void LeaderWorkFailed(ILogger logger, string worker, Exception exception);
 
-    [LoggerMessage(20, LogLevel.Warning, "Reconcile of {Namespace}/{Name} failed; retrying")]
-    public static partial void ReconcileFailed(ILogger logger, string @namespace, string name, Exception exception);
+    [LoggerMessage(20, LogLevel.Warning, "Reconcile of {Namespace}/{Name} failed ({Failures} in a row); retrying in {RetryIn}")]
+    public static partial void ReconcileFailed(ILogger logger, string @namespace, string name, int failures, TimeSpan retryIn, Exception exception);
+
+    [LoggerMessage(24, LogLevel.Debug, "The failed reconcile of {Namespace}/{Name} could not be reported in its Ready condition")]
+    public static partial void ReconcileFailureNotReported(ILogger logger, string @namespace, string name, Exception exception);
 
     [LoggerMessage(21, LogLevel.Error, "Status of {Namespace}/{Name} not written ({Changes} changes)")]
     public static partial void StatusNotWritten(ILogger logger, string @namespace, string name, int changes, Exception exception);
+
+    [LoggerMessage(23, LogLevel.Error, "Status of {Namespace}/{Name} refused by the API server ({Changes} changes, not retried): {Message}")]
+    public static partial void StatusRefused(ILogger logger, string @namespace, string name, int changes, string message);
 
     [LoggerMessage(22, LogLevel.Warning, "Event {Reason} about {Namespace}/{Name} not sent")]
     public static partial void EventNotSent(ILogger logger, string reason, string @namespace, string name, Exception exception);

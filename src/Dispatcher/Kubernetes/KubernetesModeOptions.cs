@@ -44,8 +44,14 @@ public sealed record KubernetesModeOptions
 
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>An identical Kubernetes Event (same object, type, reason, action and note) is not sent again within this window.</summary>
+    /// <summary>
+    /// Kubernetes Events about one object with the same type, reason and action, each within this long of the last, are
+    /// one Event with a growing <c>series.count</c> (client-go's events.k8s.io series; its finishTime is 6 minutes).
+    /// </summary>
     public TimeSpan EventRepeatWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the count of a growing Event series is written (client-go: every 30 minutes; here sooner, the count being the point).</summary>
+    public TimeSpan EventSeriesRefresh { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The field manager named on every write.</summary>
     public string FieldManager { get; init; } = "arkevent-dispatcher";
@@ -73,6 +79,7 @@ public sealed class KubernetesModeOptionsValidator : AbstractValidator<Kubernete
         RuleFor(o => o.TokenRotationGrace).GreaterThanOrEqualTo(TimeSpan.Zero).WithMessage("must not be negative");
         RuleFor(o => o.ResyncPeriod).GreaterThan(TimeSpan.Zero).WithMessage("must be positive");
         RuleFor(o => o.WatchTimeout).GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)).WithMessage("must be at least 1s");
+        RuleFor(o => o.EventSeriesRefresh).GreaterThan(TimeSpan.Zero).WithMessage("must be positive");
         RuleFor(o => o.MinBackoff).GreaterThan(TimeSpan.Zero).WithMessage("must be positive");
         RuleFor(o => o.MaxBackoff).GreaterThanOrEqualTo(o => o.MinBackoff).WithMessage("must be at least MinBackoff");
         RuleFor(o => o.Namespaces).Must(names => names.All(n => !string.IsNullOrWhiteSpace(n))).WithMessage("must not contain empty names");

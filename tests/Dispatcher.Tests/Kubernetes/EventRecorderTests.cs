@@ -13,7 +13,10 @@ using NSubstitute;
 
 namespace Arkonis.Dispatcher.Tests.Kubernetes;
 
-/// <summary>Kubernetes Events: the fields events.k8s.io/v1 requires, MicroTime on the wire, spam control.</summary>
+/// <summary>
+/// Kubernetes Events: the fields events.k8s.io/v1 requires, MicroTime on the wire, spam control as client-go's
+/// series (<c>staging/src/k8s.io/client-go/tools/events/event_broadcaster.go</c>: getKey, recordToSink, refreshExistingEventSeries).
+/// </summary>
 public sealed class EventRecorderTests
 {
     private static readonly ArkEvent Regarding = new()
@@ -22,7 +25,7 @@ public sealed class EventRecorderTests
     };
 
     private static KubernetesEventRecorder Recorder(IKubernetes client, TimeProvider time) =>
-        new(client, Options.Create(new KubernetesModeOptions { PodName = "pod-a", EventRepeatWindow = TimeSpan.FromMinutes(5) }), time,
+        new(client, Options.Create(new KubernetesModeOptions { PodName = "pod-a", EventRepeatWindow = TimeSpan.FromMinutes(5), EventSeriesRefresh = TimeSpan.FromMinutes(1) }), time,
             new KubernetesModeMetrics(new TestMeterFactory()), NullLogger<KubernetesEventRecorder>.Instance);
 
     [Fact]
@@ -76,6 +79,46 @@ public sealed class EventRecorderTests
             Assert.Equal("arkonis.dev/v1alpha1", (string?)ev["regarding"]!["apiVersion"]);
             Assert.StartsWith("hook.", (string?)ev["metadata"]!["name"], StringComparison.Ordinal);
             Assert.All(api.Requests.Where(r => r.Path.EndsWith("/events", StringComparison.Ordinal)), r => Assert.Equal(201, r.Status));
+        }
+        finally
+        {
+            await recorder.StopAsync(default);
+        }
+    }
+
+    [Fact]
+    public async Task Repeats_differing_only_in_their_note_are_one_event_whose_series_counts_them()
+    {
+        await using var api = await KubeApiStandIn.StartAsync();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        var recorder = Recorder(api.NewClient(), time);
+        await recorder.StartAsync(default);
+        try
+        {
+            for (var run = 1; run <= 10; run++)
+            {
+                recorder.Record(Regarding, EventKind.Fired, $"run r{run} started");
+                time.Advance(TimeSpan.FromSeconds(1));
+            }
+            recorder.Record(Regarding, EventKind.RunSucceeded, "run r1 Succeeded"); // another reason: another Event
+
+            // The second one makes it a series at once (a patch); the rest are counted and patched on the refresh.
+            await Eventually.Until(() => api.List("events", "team-a").Any(e => (int?)e["series"]?["count"] == 2), "a series of two");
+            time.Advance(TimeSpan.FromMinutes(1));
+            await Eventually.Until(() => api.List("events", "team-a").Any(e => (int?)e["series"]?["count"] == 10), "the refresh writes the count");
+
+            var events = api.List("events", "team-a");
+            Assert.Equal(2, events.Count);
+            var fired = events.Single(e => (string?)e["reason"] == "Fired");
+            Assert.Equal("run r1 started", (string?)fired["note"]);
+            Assert.Matches(@"^2026-11-28T12:00:09\.000001Z$", (string?)fired["series"]!["lastObservedTime"]);
+            Assert.Equal(1, api.CountRequests("POST", "/events") - 1); // one create for Fired (and one for RunSucceeded)
+            Assert.Equal(2, api.CountRequests("PATCH", "/events/"));
+
+            // Quiet for the window: the series is over, the next one is a new Event.
+            time.Advance(TimeSpan.FromMinutes(5));
+            recorder.Record(Regarding, EventKind.Fired, "run r11 started");
+            await Eventually.Until(() => api.List("events", "team-a").Count(e => (string?)e["reason"] == "Fired") == 2, "a new Event after the window");
         }
         finally
         {

@@ -116,9 +116,18 @@ public sealed class RbacTests
         // Rotation (Secret update); a fire whose first status patch loses a race (re-read with get); two runs that finish (mark, prune).
         api.Update("arkevents", "team-a", "hook", o => o["metadata"]!["annotations"] = new JsonObject { [ArkonisNames.RotateTokenAnnotation] = "1" });
         await Eventually.Until(() => api.Get("secrets", "team-a", "hook-webhook-token")!["data"]!["previous-token"] is not null, "rotated");
+        // A lost race is another write landing first: the object moves on, and the resourceVersion test fails (422).
         var lostOne = 0;
-        api.FailWith = r => r.Path.Value!.EndsWith("/status", StringComparison.Ordinal) && r.ContentType!.StartsWith("application/json-patch", StringComparison.Ordinal)
-            && Interlocked.Increment(ref lostOne) == 1 ? System.Net.HttpStatusCode.UnprocessableEntity : null;
+        api.FailWith = r =>
+        {
+            if (r.Path.Value!.EndsWith("/status", StringComparison.Ordinal) && r.ContentType!.StartsWith("application/json-patch", StringComparison.Ordinal)
+                && Interlocked.Increment(ref lostOne) == 1)
+            {
+                api.Update("arkevents", "team-a", "hook", o => o["metadata"]!["labels"] = new JsonObject { ["raced"] = "yes" });
+                return System.Net.HttpStatusCode.UnprocessableEntity;
+            }
+            return null;
+        };
         var ev = replica.Catalog.Find("team-a", "hook")!.Event;
         replica.Services.GetRequiredService<ITriggerActivity>().Fired(ev, "run-1", DateTimeOffset.UtcNow);
         await Eventually.Until(() => (int?)api.Get("arkevents", "team-a", "hook")!["status"]!["firedCount"] == 1, "fire counted");
@@ -133,6 +142,9 @@ public sealed class RbacTests
         }
         await Eventually.Until(() => api.List("arkflows", "team-a", "arkonis.dev/event=hook").Count == 1, "history pruned");
         await Eventually.Until(() => api.List("events", "team-a").Count > 0, "events written");
+        // A second fire: its Fired Event joins the first one's series (a patch).
+        replica.Services.GetRequiredService<ITriggerActivity>().Fired(ev, "run-2", DateTimeOffset.UtcNow);
+        await Eventually.Until(() => api.Requests.Any(r => r.Method == "PATCH" && r.Path.Contains("/events/", StringComparison.Ordinal)), "series patched");
 
         var used = api.Requests.Where(r => r.UserAgent.StartsWith("pod-a", StringComparison.Ordinal)).Select(Permission).ToHashSet(StringComparer.Ordinal);
         // blockOwnerDeletion on the Secret and the ArkFlows needs update on the owner's finalizers (checked by admission, not a request).

@@ -63,6 +63,7 @@ public sealed class Replica : IAsyncDisposable
             ["Dispatcher:Kubernetes:MinBackoff"] = "00:00:00.020",
             ["Dispatcher:Kubernetes:MaxBackoff"] = "00:00:00.200",
             ["Dispatcher:Kubernetes:WebhookBaseUrl"] = "https://hooks.example.test",
+            ["Dispatcher:Kubernetes:EventSeriesRefresh"] = "00:00:00.200",
         });
         if (settings is not null)
         {

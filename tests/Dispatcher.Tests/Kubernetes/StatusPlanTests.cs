@@ -17,8 +17,8 @@ public sealed class StatusPlanTests
     public static TheoryData<string, string[], bool, string, string> Cases => new()
     {
         { """{"metadata":{"name":"w","namespace":"n","generation":3},"spec":{"source":{"type":"webhook"}}}""", [], true, "WebhookReady", "waiting for webhook POST" },
-        { """{"metadata":{"name":"c","namespace":"n"},"spec":{"source":{"type":"cron","cron":"0 8 * * *","timezone":"UTC"}}}""", [], true, "Scheduled", "next fire at 2026-11-28T08:00:00Z" },
-        { """{"metadata":{"name":"c","namespace":"n"},"spec":{"source":{"type":"cron","cron":"0 8 * * *","timezone":"Europe/Berlin"}}}""", [], true, "Scheduled", "next fire at 2026-11-29T07:00:00Z" },
+        { """{"metadata":{"name":"c","namespace":"n"},"spec":{"source":{"type":"cron","cron":"0 8 * * *","timezone":"UTC"}}}""", [], true, "Scheduled", StatusPlan.ScheduledMessage },
+        { """{"metadata":{"name":"c","namespace":"n"},"spec":{"source":{"type":"cron","cron":"0 8 * * *","timezone":"Europe/Berlin"}}}""", [], true, "Scheduled", StatusPlan.ScheduledMessage },
         { """{"metadata":{"name":"f","namespace":"n"},"spec":{"source":{"type":"flow-output","flow":"up"}}}""", [], true, "WaitingForFlow", "waiting for flow up to complete" },
         { """{"metadata":{"name":"s","namespace":"n"},"spec":{"suspend":true,"source":{"type":"cron","cron":"0 8 * * *"}}}""", [], false, "Suspended", "the event is suspended; it does not fire" },
         { """{"metadata":{"name":"x","namespace":"n"},"spec":{"source":{"type":"cron","cron":"61 * * * *"}}}""", ["spec.source.cron: Invalid value: \"61 * * * *\": bad", "spec.targets: Required value"], false, "InvalidSpec", "spec.source.cron: Invalid value: \"61 * * * *\": bad; spec.targets: Required value" },
@@ -50,7 +50,7 @@ public sealed class StatusPlanTests
     }
 
     [Fact]
-    public void Merge_patch_is_null_when_nothing_changed_and_keeps_the_transition_time_when_only_the_message_changes()
+    public void Merge_patch_is_null_when_nothing_changed_and_an_occurrence_moves_only_next_fire_at()
     {
         var entry = Entry("""{"metadata":{"name":"c","namespace":"n","generation":1},"spec":{"source":{"type":"cron","cron":"0 8 * * *"}}}""");
         var first = StatusPlan.For(entry, Now, "http://base");
@@ -58,14 +58,12 @@ public sealed class StatusPlanTests
         var status = KubernetesJson.Deserialize<ArkEventStatus>(patch["status"]!.ToJsonString());
         Assert.Null(StatusPlan.MergePatch(status, first, Now.AddMinutes(1)));
 
-        // After 08:00 the next fire moves: message and nextFireAt change, the transition time does not.
+        // After 08:00 the next fire moves: nextFireAt changes, the condition (message included) does not, so it is not written.
         var later = Now.AddHours(1);
         var second = StatusPlan.For(entry, later, "http://base");
-        var update = StatusPlan.MergePatch(status, second, later)!["status"]!;
+        var update = StatusPlan.MergePatch(status, second, later)!["status"]!.AsObject();
         Assert.Equal("2026-11-29T08:00:00Z", (string?)update["nextFireAt"]);
-        var ready = update["conditions"]![0]!;
-        Assert.Equal("next fire at 2026-11-29T08:00:00Z", (string?)ready["message"]);
-        Assert.Equal("2026-11-28T07:30:00Z", (string?)ready["lastTransitionTime"]);
+        Assert.Equal(["nextFireAt"], update.Select(p => p.Key));
 
         // Suspending changes the reason: a new transition time, nextFireAt removed (null in a merge patch).
         entry.Event.Spec.Suspend = true;
@@ -83,5 +81,19 @@ public sealed class StatusPlanTests
         var patch = StatusPlan.MergePatch(status, StatusPlan.For(entry, Now, "http://b"), Now)!;
         var types = patch["status"]!["conditions"]!.AsArray().Select(c => (string?)c!["type"]).ToList();
         Assert.Equal(["Audited", "Ready"], types);
+    }
+
+    [Fact]
+    public void A_cron_fire_moves_next_fire_at_in_its_own_write_and_an_older_fire_does_not()
+    {
+        var status = new ArkEventStatus { NextFireAt = new DateTime(2026, 11, 28, 8, 0, 0, DateTimeKind.Utc) };
+        var eight = new DateTimeOffset(2026, 11, 28, 8, 0, 0, TimeSpan.Zero);
+
+        new FireRecorded("run-2", eight, eight.AddDays(1)).ApplyTo(status);
+        new FireRecorded("run-1", eight.AddDays(-1), eight).ApplyTo(status); // a late report of the previous occurrence
+
+        Assert.Equal(new DateTime(2026, 11, 29, 8, 0, 0, DateTimeKind.Utc), status.NextFireAt);
+        Assert.Equal(2, status.FiredCount);
+        Assert.Equal("run-2", status.LastRun!.Id);
     }
 }

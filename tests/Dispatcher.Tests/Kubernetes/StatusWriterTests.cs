@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Kubernetes;
+using Arkonis.Dispatcher.Kubernetes.Events;
 using Arkonis.Dispatcher.Kubernetes.Status;
+using Arkonis.Dispatcher.Tests.Harness;
 using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
 using Arkonis.Model.Resources;
 using k8s;
@@ -32,6 +34,7 @@ public sealed class StatusWriterTests
         var writer = new ArkEventStatusWriter(
             api.NewClient(), catalog, Options.Create(new KubernetesModeOptions()), TimeProvider.System,
             new KubernetesModeMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            Events(api, meters),
             NullLogger<ArkEventStatusWriter>.Instance);
 
         // Against the stale copy (lastRun run-1, Running) finishing run-2 changes nothing; against the server it does.
@@ -54,6 +57,7 @@ public sealed class StatusWriterTests
         var writer = new ArkEventStatusWriter(
             api.NewClient(), catalog, Options.Create(new KubernetesModeOptions { MinBackoff = TimeSpan.FromMilliseconds(10) }), TimeProvider.System,
             new KubernetesModeMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            Events(api, meters),
             NullLogger<ArkEventStatusWriter>.Instance);
 
         // The first status patch is written, then its answer is lost (a 503 from a proxy in between, say).
@@ -77,5 +81,40 @@ public sealed class StatusWriterTests
 
         Assert.Equal(1, Volatile.Read(ref lost));
         Assert.Equal(2, (int?)api.Get("arkevents", "team-a", "hook")!["status"]!["firedCount"]);
+    }
+
+    private static KubernetesEventRecorder Events(KubeApiStandIn api, IServiceProvider meters) =>
+        new(api.NewClient(), Options.Create(new KubernetesModeOptions { PodName = "pod-a" }), TimeProvider.System,
+            new KubernetesModeMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), NullLogger<KubernetesEventRecorder>.Instance);
+
+    [Fact]
+    public async Task A_status_the_schema_refuses_is_final_and_reported_not_retried_as_a_lost_race()
+    {
+        await using var api = await KubeApiStandIn.StartAsync();
+        var catalog = new ArkEventCatalog();
+        catalog.Upsert(new CatalogEntry(KubernetesJson.Deserialize<ArkEvent>(api.Seed("arkevents", Fixtures.Webhook("hook")).ToJsonString()), []));
+        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var events = Events(api, meters);
+        await events.StartAsync(default);
+        var writer = new ArkEventStatusWriter(
+            api.NewClient(), catalog, Options.Create(new KubernetesModeOptions { MinBackoff = TimeSpan.FromMilliseconds(10) }), TimeProvider.System,
+            new KubernetesModeMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), events,
+            NullLogger<ArkEventStatusWriter>.Instance);
+        // The patch applies (its resourceVersion test holds) but the schema refuses the result: 422, as a failed test would be.
+        api.FailWith = r => r.Method == "PATCH" && r.Path.Value!.EndsWith("/hook/status", StringComparison.Ordinal)
+            ? System.Net.HttpStatusCode.UnprocessableEntity
+            : null;
+
+        try
+        {
+            await writer.Enqueue("team-a", "hook", new FireRecorded("run-1", DateTimeOffset.UnixEpoch));
+
+            Assert.Equal(1, api.CountRequests("PATCH", "/arkevents/hook/status"));
+            await Eventually.Until(() => api.List("events", "team-a").Any(e => (string?)e["reason"] == "StatusRefused" && (string?)e["type"] == "Warning"), "a Warning Event");
+        }
+        finally
+        {
+            await events.StopAsync(default);
+        }
     }
 }

@@ -10,6 +10,11 @@ namespace Arkonis.Dispatcher.Kubernetes.Catalog;
 /// The Kubernetes source of the catalog: lists and watches ArkEvents in all namespaces (or in the configured ones)
 /// and writes each, defaulted and validated, into <see cref="ArkEventCatalog"/>. While the API server is away the
 /// catalog keeps its last good state; after a re-list it is replaced by the fresh listing.
+/// <para>
+/// A terminating ArkEvent (<c>metadata.deletionTimestamp</c> set: a finalizer holds it, or its dependents are being
+/// deleted in the foreground) is absent from the catalog: it no longer fires or continues, and the reconciler does
+/// not re-create the token Secret the garbage collector is deleting, nor anything else under a dying owner.
+/// </para>
 /// </summary>
 internal sealed class KubernetesCatalogSource(
     ArkEventCatalog catalog,
@@ -35,7 +40,7 @@ internal sealed class KubernetesCatalogSource(
         var fresh = new List<CatalogEntry>(items.Count);
         foreach (var item in items)
         {
-            if (TryAssess(item) is { } entry)
+            if (!IsTerminating(item) && TryAssess(item) is { } entry)
             {
                 fresh.Add(entry);
             }
@@ -60,7 +65,7 @@ internal sealed class KubernetesCatalogSource(
         // Same lock as the re-list of another namespace, which rewrites the whole catalog.
         lock (_writeLock)
         {
-            if (type == WatchEventType.Deleted)
+            if (type == WatchEventType.Deleted || IsTerminating(item))
             {
                 catalog.Remove(entry.Namespace, entry.Name);
             }
@@ -90,6 +95,11 @@ internal sealed class KubernetesCatalogSource(
             return null;
         }
     }
+
+    private static bool IsTerminating(JsonElement item) =>
+        item.TryGetProperty("metadata", out var metadata)
+        && metadata.TryGetProperty("deletionTimestamp", out var deletion)
+        && deletion.ValueKind == JsonValueKind.String;
 
     private static bool SameVersion(CatalogEntry a, CatalogEntry b) =>
         a.Event.Metadata.ResourceVersion is { } rv && rv == b.Event.Metadata.ResourceVersion && a.Event.Metadata.Uid == b.Event.Metadata.Uid;

@@ -12,4 +12,6 @@ internal sealed record EventKind(string Type, string Reason, string Action)
     public static readonly EventKind TokenRotated = new("Normal", "TokenRotated", "RotateToken");
     public static readonly EventKind PreviousTokenExpired = new("Normal", "PreviousTokenExpired", "RotateToken");
     public static readonly EventKind InvalidSpec = new("Warning", "InvalidSpec", "Validate");
+    public static readonly EventKind StatusRefused = new("Warning", "StatusRefused", "UpdateStatus");
+    public static readonly EventKind ReconcileError = new("Warning", "ReconcileError", "Reconcile");
 }

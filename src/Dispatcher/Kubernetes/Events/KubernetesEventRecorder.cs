@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Arkonis.Model.Resources;
 using k8s;
@@ -13,8 +13,16 @@ namespace Arkonis.Dispatcher.Kubernetes.Events;
 
 /// <summary>
 /// Writes <c>events.k8s.io/v1</c> Events about ArkEvents. Recording never blocks the caller: events go through a
-/// bounded queue (full = dropped and counted). Spam control: an identical event (same object, type, reason,
-/// action and note) is dropped when the same one was sent within <see cref="KubernetesModeOptions.EventRepeatWindow"/>.
+/// bounded queue (full = dropped and counted).
+/// <para>
+/// Spam control as client-go's events.k8s.io recorder (<c>staging/src/k8s.io/client-go/tools/events/event_broadcaster.go</c>):
+/// events are isomorphic when they share the object, type, reason and action (the note is not part of the key, since it
+/// holds run ids). The first is created; the second, within <see cref="KubernetesModeOptions.EventRepeatWindow"/> of the
+/// last one, turns it into a series (<c>series.count</c> 2, a patch); later ones only count, and the count is patched
+/// every <see cref="KubernetesModeOptions.EventSeriesRefresh"/> and on shutdown. A series ends when nothing isomorphic
+/// was seen for the window; the next one starts a new Event. So a busy webhook is one Event per replica and reason with
+/// a growing count, not one Event per fire.
+/// </para>
 /// </summary>
 internal sealed class KubernetesEventRecorder(
     IKubernetes client,
@@ -23,17 +31,17 @@ internal sealed class KubernetesEventRecorder(
     KubernetesModeMetrics metrics,
     ILogger<KubernetesEventRecorder> logger) : BackgroundService
 {
-    private readonly Channel<Eventsv1Event> _queue = Channel.CreateBounded<Eventsv1Event>(
+    private readonly Channel<Outgoing> _queue = Channel.CreateBounded<Outgoing>(
         new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
-    private readonly ConcurrentDictionary<(string Uid, EventKind Kind, string Note), DateTimeOffset> _recent = new();
+    private readonly Dictionary<(string Uid, EventKind Kind), Series> _series = [];
 
-    // Three tries, 200 then 400 ms apart; a refusal (422 invalid, 409 exists) is final, and so is our own cancellation.
+    // Three tries, 200 then 400 ms apart; a refusal (422 invalid, 409 exists, 404 gone) is final, and so is our own cancellation.
     private readonly ResiliencePipeline _send = new ResiliencePipelineBuilder { TimeProvider = time }
         .AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e
-                && e is not HttpOperationException { Response.StatusCode: System.Net.HttpStatusCode.UnprocessableEntity or System.Net.HttpStatusCode.Conflict }
+                && e is not HttpOperationException { Response.StatusCode: System.Net.HttpStatusCode.UnprocessableEntity or System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.NotFound }
                 && (e is not OperationCanceledException || !args.Context.CancellationToken.IsCancellationRequested)),
             MaxRetryAttempts = 2,
             BackoffType = DelayBackoffType.Linear,
@@ -46,26 +54,63 @@ internal sealed class KubernetesEventRecorder(
     {
         var now = time.GetUtcNow();
         var window = options.Value.EventRepeatWindow;
-        var key = (regarding.Metadata.Uid ?? $"{regarding.Namespace}/{regarding.Name}", kind, note);
-        if (_recent.TryGetValue(key, out var last) && now - last < window)
+        var key = (regarding.Metadata.Uid ?? $"{regarding.Namespace}/{regarding.Name}", kind);
+        Outgoing outgoing;
+        lock (_series)
         {
-            metrics.EventSuppressed(kind.Reason);
-            return;
-        }
-        _recent[key] = now;
-        if (_recent.Count > 10_000)
-        {
-            foreach (var (k, at) in _recent)
+            if (_series.TryGetValue(key, out var series) && now - series.LastObserved < window)
             {
-                if (now - at >= window)
+                series.Count++;
+                series.LastObserved = now;
+                metrics.EventSuppressed(kind.Reason);
+                if (series.Count > 2)
                 {
-                    _recent.TryRemove(k, out _);
+                    series.Dirty = true; // patched by the next refresh
+                    return;
                 }
+                outgoing = series.Update(); // the second one makes it a series at once, as client-go does
+            }
+            else
+            {
+                series = new Series(Build(regarding, kind, note, now), now);
+                _series[key] = series;
+                if (_series.Count > 10_000)
+                {
+                    EndFinishedSeries(now);
+                }
+                outgoing = new Outgoing(series.Event, null);
             }
         }
-        if (!_queue.Writer.TryWrite(Build(regarding, kind, note, now)))
+        if (!_queue.Writer.TryWrite(outgoing))
         {
             metrics.EventDropped(kind.Reason);
+        }
+    }
+
+    /// <summary>Queues a patch of the count of every series that grew since its last patch; forgets finished ones.</summary>
+    internal void RefreshSeries()
+    {
+        List<Outgoing> updates;
+        lock (_series)
+        {
+            updates = [.. _series.Values.Where(s => s.Dirty).Select(s => s.Update())];
+            EndFinishedSeries(time.GetUtcNow());
+        }
+        foreach (var update in updates)
+        {
+            if (!_queue.Writer.TryWrite(update))
+            {
+                metrics.EventDropped(update.Event.Reason);
+            }
+        }
+    }
+
+    // Call with the lock held.
+    private void EndFinishedSeries(DateTimeOffset now)
+    {
+        foreach (var (key, series) in _series.Where(s => !s.Value.Dirty && now - s.Value.LastObserved >= options.Value.EventRepeatWindow).ToList())
+        {
+            _series.Remove(key);
         }
     }
 
@@ -112,11 +157,39 @@ internal sealed class KubernetesEventRecorder(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var refresh = RefreshAsync(stoppingToken);
         try
         {
-            await foreach (var ev in _queue.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var outgoing in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                await SendAsync(ev, stoppingToken);
+                await SendAsync(outgoing, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        await refresh;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        // The counts since the last refresh: written now, or a rollout would lose them.
+        RefreshSeries();
+        while (!cancellationToken.IsCancellationRequested && _queue.Reader.TryRead(out var outgoing))
+        {
+            await SendAsync(outgoing, cancellationToken);
+        }
+    }
+
+    private async Task RefreshAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.EventSeriesRefresh, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                RefreshSeries();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -124,13 +197,25 @@ internal sealed class KubernetesEventRecorder(
         }
     }
 
-    private async Task SendAsync(Eventsv1Event ev, CancellationToken cancellationToken)
+    private async Task SendAsync(Outgoing outgoing, CancellationToken cancellationToken)
     {
+        var ev = outgoing.Event;
         try
         {
             await _send.ExecuteAsync(
-                async token => await client.EventsV1.CreateNamespacedEventAsync(
-                    ev, ev.Metadata.NamespaceProperty, fieldManager: options.Value.FieldManager, cancellationToken: token),
+                async token =>
+                {
+                    if (outgoing.SeriesPatch is { } patch)
+                    {
+                        await client.EventsV1.PatchNamespacedEventAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
+                            ev.Metadata.Name, ev.Metadata.NamespaceProperty, fieldManager: options.Value.FieldManager, cancellationToken: token);
+                    }
+                    else
+                    {
+                        await client.EventsV1.CreateNamespacedEventAsync(
+                            ev, ev.Metadata.NamespaceProperty, fieldManager: options.Value.FieldManager, cancellationToken: token);
+                    }
+                },
                 cancellationToken);
             metrics.EventSent(ev.Reason);
         }
@@ -167,4 +252,27 @@ internal sealed class KubernetesEventRecorder(
     }
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+
+    /// <summary>An Event to create, or (with a patch) the series update of one already created.</summary>
+    private sealed record Outgoing(Eventsv1Event Event, JsonObject? SeriesPatch);
+
+    /// <summary>One Event and how often it has been seen (call with the recorder's lock held).</summary>
+    private sealed class Series(Eventsv1Event ev, DateTimeOffset first)
+    {
+        public Eventsv1Event Event { get; } = ev;
+
+        public int Count { get; set; } = 1;
+
+        public DateTimeOffset LastObserved { get; set; } = first;
+
+        /// <summary>Counted since the last patch.</summary>
+        public bool Dirty { get; set; }
+
+        public Outgoing Update()
+        {
+            Dirty = false;
+            var series = new Eventsv1EventSeries { Count = Count, LastObservedTime = MicroTime(LastObserved) };
+            return new Outgoing(Event, new JsonObject { ["series"] = JsonNode.Parse(KubernetesJson.Serialize(series)) });
+        }
+    }
 }

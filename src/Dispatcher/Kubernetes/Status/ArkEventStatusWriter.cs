@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Catalog;
+using Arkonis.Dispatcher.Kubernetes.Events;
 using Arkonis.Dispatcher.Kubernetes.Watching;
+using k8s.Autorest;
 using Arkonis.Model.Json;
 using Arkonis.Model.Resources;
 using k8s;
@@ -24,6 +26,12 @@ namespace Arkonis.Dispatcher.Kubernetes.Status;
 /// was written but whose answer was lost is recognised on the re-read (unless another write came in between).
 /// </para>
 /// <para>
+/// A 422 is also what the server answers when the schema refuses the new status (the patch applied, the result is
+/// invalid). The two are told apart on the re-read: if the object is still at the version the <c>test</c> named, the
+/// test passed and the status itself was refused. That is final: trying again would write the same status, so it is
+/// logged and reported as a Warning Event instead of being retried as a lost race.
+/// </para>
+/// <para>
 /// The reconciler's fields (URL, conditions, observedGeneration, nextFireAt) are computed from the spec, not
 /// accumulated, so they go as a plain JSON merge patch of just those fields.
 /// </para>
@@ -34,6 +42,7 @@ internal sealed class ArkEventStatusWriter(
     IOptions<KubernetesModeOptions> options,
     TimeProvider time,
     KubernetesModeMetrics metrics,
+    KubernetesEventRecorder events,
     ILogger<ArkEventStatusWriter> logger) : IDisposable
 {
     // With backoff capped at MaxBackoff (30 s by default), this rides out an API server outage of several minutes.
@@ -45,7 +54,7 @@ internal sealed class ArkEventStatusWriter(
 
     /// <summary>Up to <see cref="MaxAttempts"/> tries of one batch; each try is one compare-and-swap and says how long to wait after it.</summary>
     private readonly ResiliencePipeline<Try> _retry = KubernetesRetry.WhileOutcome<Try>(
-        last => last.Outcome != Attempt.Done, args => args.Outcome.Result.RetryAfter, time, MaxAttempts - 1);
+        last => last.Outcome is not (Attempt.Done or Attempt.Refused), args => args.Outcome.Result.RetryAfter, time, MaxAttempts - 1);
 
     /// <summary>Queues a change; the task completes when it is written (or given up on, which is logged).</summary>
     public Task Enqueue(string @namespace, string name, StatusChange change)
@@ -131,6 +140,15 @@ internal sealed class ArkEventStatusWriter(
             var outcome = await TryOnceAsync(state, token);
             return new Try(outcome, DelayAfter(outcome, state));
         }, cancellationToken);
+        if (last.Outcome == Attempt.Refused)
+        {
+            KubernetesLog.StatusRefused(logger, @namespace, name, state.Changes.Count, state.Refusal ?? string.Empty);
+            if (state.Current is { } refused)
+            {
+                events.Record(refused, EventKind.StatusRefused, $"the API server refused the status update: {state.Refusal}");
+            }
+            return;
+        }
         if (last.Outcome != Attempt.Done)
         {
             throw new InvalidOperationException($"gave up after {MaxAttempts} attempts (conflicts or an unreachable API server)");
@@ -159,6 +177,11 @@ internal sealed class ArkEventStatusWriter(
             {
                 return read.Value;
             }
+            if (state.RefusedAt is { } tested && state.Current!.Metadata.ResourceVersion == tested)
+            {
+                return Attempt.Refused; // the resourceVersion test held, so the 422 was about the status itself
+            }
+            state.RefusedAt = null;
         }
         var current = state.Current!;
         var before = current.Status is null ? null : JsonNode.Parse(KubernetesJson.Serialize(current.Status))!.AsObject();
@@ -180,7 +203,7 @@ internal sealed class ArkEventStatusWriter(
             return Attempt.Reread;
         }
         ops.Insert(0, new JsonObject { ["op"] = "test", ["path"] = "/metadata/resourceVersion", ["value"] = current.Metadata.ResourceVersion });
-        return await WriteAsync(state, ops, after, cancellationToken);
+        return await WriteAsync(state, ops, after, current.Metadata.ResourceVersion, cancellationToken);
     }
 
     /// <summary>Reads the object from the server into <paramref name="state"/>; an outcome only when there is nothing to apply to.</summary>
@@ -204,7 +227,7 @@ internal sealed class ArkEventStatusWriter(
     }
 
     /// <summary>Sends the JSON Patch (which starts with the resourceVersion test) to the status subresource.</summary>
-    private async Task<Attempt> WriteAsync(ApplyState state, JsonArray ops, JsonObject after, CancellationToken cancellationToken)
+    private async Task<Attempt> WriteAsync(ApplyState state, JsonArray ops, JsonObject after, string? tested, CancellationToken cancellationToken)
     {
         try
         {
@@ -214,6 +237,14 @@ internal sealed class ArkEventStatusWriter(
                 fieldManager: options.Value.FieldManager, cancellationToken: cancellationToken);
             metrics.StatusPatched("runs");
             return Attempt.Done;
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == System.Net.HttpStatusCode.UnprocessableEntity)
+        {
+            // A failed test (lost race) or a refused status: the re-read tells which.
+            state.RefusedAt = tested;
+            state.Refusal = KubernetesErrors.Message(e) ?? e.Message;
+            metrics.StatusConflict();
+            return Attempt.LostRace;
         }
         catch (Exception e) when (KubernetesErrors.IsLostRace(e))
         {
@@ -261,6 +292,9 @@ internal sealed class ArkEventStatusWriter(
         Unavailable,
         LostRace,
         Reread,
+
+        /// <summary>The server refused the status itself (422 with the resourceVersion test holding): final.</summary>
+        Refused,
     }
 
     /// <summary>One batch being written: the object as last read, and whether that read came from the server.</summary>
@@ -283,6 +317,12 @@ internal sealed class ArkEventStatusWriter(
         public JsonObject? Unconfirmed { get; set; }
 
         public int Tries { get; set; }
+
+        /// <summary>The resourceVersion a patch answered 422 had tested: if the re-read finds it unchanged, the status was refused.</summary>
+        public string? RefusedAt { get; set; }
+
+        /// <summary>The server's message of the last 422.</summary>
+        public string? Refusal { get; set; }
 
         /// <summary>How many tries found the API server unavailable: the backoff grows with these only.</summary>
         public int Unavailable { get; set; }

@@ -13,7 +13,11 @@ internal sealed class KubernetesTriggerActivity(ArkEventStatusWriter writer, Kub
 {
     public void Fired(ArkEvent arkEvent, string runId, DateTimeOffset firedAt)
     {
-        _ = writer.Enqueue(arkEvent.Namespace, arkEvent.Name, new FireRecorded(runId, firedAt));
+        // A cron fire moves nextFireAt in the same write (what the reconciler would otherwise write just after).
+        var next = arkEvent.Spec.Source is { Type: SourceTypes.Cron } cron && arkEvent.Spec.Suspend != true
+            ? StatusPlan.NextFire(cron, firedAt, out _)
+            : null;
+        _ = writer.Enqueue(arkEvent.Namespace, arkEvent.Name, new FireRecorded(runId, firedAt, next));
         events.Record(arkEvent, EventKind.Fired, $"run {runId} started ({arkEvent.Spec.Targets?.Count ?? 0} targets)");
     }
 

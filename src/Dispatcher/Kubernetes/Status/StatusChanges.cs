@@ -8,8 +8,12 @@ internal abstract record StatusChange
     public abstract void ApplyTo(ArkEventStatus status);
 }
 
-/// <summary>The event fired (a skip is not a fire): count it, and it becomes the last run if it is the latest.</summary>
-internal sealed record FireRecorded(string RunId, DateTimeOffset FiredAt) : StatusChange
+/// <summary>
+/// The event fired (a skip is not a fire): count it, and it becomes the last run if it is the latest. A cron fire
+/// carries the occurrence after it, so <c>nextFireAt</c> moves on in the same write as the count rather than in a
+/// write of its own.
+/// </summary>
+internal sealed record FireRecorded(string RunId, DateTimeOffset FiredAt, DateTimeOffset? NextFireAt = null) : StatusChange
 {
     public override void ApplyTo(ArkEventStatus status)
     {
@@ -19,6 +23,10 @@ internal sealed record FireRecorded(string RunId, DateTimeOffset FiredAt) : Stat
         {
             status.LastFiredAt = at;
             status.LastRun = new LastRun { Id = RunId, Result = "Running" };
+            if (NextFireAt is { } next)
+            {
+                status.NextFireAt = next.UtcDateTime;
+            }
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Model.Resources;
@@ -18,6 +17,9 @@ internal sealed record DesiredStatus(string? WebhookUrl, DateTime? NextFireAt, R
 internal static class StatusPlan
 {
     public const string ReadyType = "Ready";
+
+    /// <summary>The Ready message of a scheduled cron event, the same at every occurrence.</summary>
+    public const string ScheduledMessage = "fires on its schedule; the next occurrence is in status.nextFireAt";
 
     public static DesiredStatus For(CatalogEntry entry, DateTimeOffset now, string webhookBaseUrl)
     {
@@ -39,9 +41,11 @@ internal static class StatusPlan
             case SourceTypes.Webhook:
                 return new DesiredStatus(webhookUrl, null, new ReadyState(true, "WebhookReady", "waiting for webhook POST"), generation);
             case SourceTypes.Cron:
+                // The message stays the same from one occurrence to the next: the time moves in nextFireAt only, so an
+                // occurrence does not rewrite the condition (a status write every replica's watch receives).
                 var next = NextFire(source, now, out var error);
                 return next is { } at
-                    ? new DesiredStatus(null, at.UtcDateTime, new ReadyState(true, "Scheduled", $"next fire at {at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}"), generation)
+                    ? new DesiredStatus(null, at.UtcDateTime, new ReadyState(true, "Scheduled", ScheduledMessage), generation)
                     : new DesiredStatus(null, null, new ReadyState(false, error is null ? "NoNextFire" : "InvalidSpec", error ?? "the schedule has no future occurrence"), generation);
             default:
                 return new DesiredStatus(null, null, new ReadyState(true, "WaitingForFlow", $"waiting for flow {source.Flow} to complete"), generation);

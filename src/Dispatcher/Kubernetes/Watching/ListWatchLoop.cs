@@ -27,6 +27,12 @@ internal interface IListWatchHandler
 /// Re-watches from the last seen resourceVersion (bookmarks included) when a watch ends; re-lists on 410 Gone,
 /// whether it comes as an in-stream ERROR event or as the HTTP status of the watch request; backs off with
 /// jitter while the API server is unreachable, leaving the handler's state untouched meanwhile.
+/// <para>
+/// As client-go's reflector (<c>staging/src/k8s.io/client-go/tools/cache/reflector.go</c>): the resourceVersion moves
+/// past an event only once the handler has taken it, so a handler that throws gets the event again on the re-watch;
+/// any other in-stream ERROR ends the watch and the loop lists again (with backoff) rather than re-watching the same
+/// version forever.
+/// </para>
 /// </summary>
 internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeOptions> settings, TimeProvider time, ILogger<ListWatchLoop> logger)
 {
@@ -35,9 +41,11 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
     public async Task RunAsync(WatchScope scope, IListWatchHandler handler, CancellationToken cancellationToken)
     {
         var position = new Position(scope, handler);
-        // Nothing came through: the server is away, slow or closing at once. Wait before trying again.
+        // Nothing came through (the server is away, slow or closing at once), or the round failed: wait before trying again.
         var reopen = KubernetesRetry.WhileOutcome<RoundEnd>(
-            end => end == RoundEnd.NothingThrough, _ => KubernetesRetry.Backoff(position.Failures++, _options), time);
+            end => end is RoundEnd.NothingThrough or RoundEnd.Failed,
+            args => KubernetesRetry.Backoff(args.Outcome.Result == RoundEnd.Failed ? position.Errors++ : position.Failures++, _options),
+            time);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -55,6 +63,7 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
     {
         var (scope, handler) = (position.Scope, position.Handler);
         var delivered = false;
+        var failed = false;
         try
         {
             if (position.ResourceVersion is null)
@@ -65,6 +74,7 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
             }
 
             var expired = false;
+            var streamError = false;
             // The server ends every watch after timeoutSeconds; silence well past that means a dead connection.
             using var guard = new CancellationTokenSource(_options.WatchTimeout + TimeSpan.FromSeconds(30), time);
             using var watchCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, guard.Token);
@@ -76,22 +86,33 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
                 }
                 else
                 {
+                    // Any other ERROR event: the server cannot go on from this version; the reflector lists again.
+                    streamError |= ex is KubernetesException;
                     KubernetesLog.WatchStreamError(logger, scope.ToString(), ex);
                 }
             }, watchCancellation.Token);
             await foreach (var (type, obj) in events.WithCancellation(watchCancellation.Token))
             {
                 var item = (JsonElement)obj;
-                position.ResourceVersion = ResourceVersionOf(item) ?? position.ResourceVersion;
                 delivered = true;
                 if (type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted)
                 {
+                    failed = true; // until the handler returns: if it throws, back off before the re-watch delivers the event again
                     await handler.OnEventAsync(scope, type, item, cancellationToken);
+                    failed = false;
                 }
+                // Only now: if the handler threw, the re-watch starts before this event and delivers it again.
+                position.ResourceVersion = ResourceVersionOf(item) ?? position.ResourceVersion;
             }
             if (expired)
             {
                 return Expired(position);
+            }
+            if (streamError)
+            {
+                KubernetesLog.WatchRelisting(logger, scope.ToString(), position.ResourceVersion);
+                position.ResourceVersion = null;
+                return RoundEnd.Failed;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -115,9 +136,14 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
             KubernetesLog.ListWatchFailed(logger, scope.ToString(), e);
         }
 
+        if (failed)
+        {
+            return RoundEnd.Failed;
+        }
         if (delivered)
         {
             position.Failures = 0;
+            position.Errors = 0;
             return RoundEnd.Delivered;
         }
         return RoundEnd.NothingThrough;
@@ -172,6 +198,9 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
         Delivered,
         Expired,
         NothingThrough,
+
+        /// <summary>The stream reported an error, or the handler failed: back off, then list (stream) or re-watch (handler).</summary>
+        Failed,
     }
 
     /// <summary>Where a loop stands: the resourceVersion to watch from (none: list first), and failures since the last success.</summary>
@@ -184,5 +213,8 @@ internal sealed class ListWatchLoop(IKubernetes client, IOptions<KubernetesModeO
         public string? ResourceVersion { get; set; }
 
         public int Failures { get; set; }
+
+        /// <summary>Failed rounds since the last clean one; apart from <see cref="Failures"/>, which a successful list resets.</summary>
+        public int Errors { get; set; }
     }
 }

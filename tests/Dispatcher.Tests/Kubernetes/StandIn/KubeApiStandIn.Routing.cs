@@ -95,9 +95,19 @@ public sealed partial class KubeApiStandIn
             "GET" => GetReply(plural, type, ns, name),
             "PUT" => Replace(plural, type, ns, name, JsonNode.Parse(body)!.AsObject()),
             "PATCH" => Patch(plural, type, ns, name, subresource == "status", context.Request.ContentType ?? "", body),
-            "DELETE" => DeleteReply(plural, type, ns, name),
+            "DELETE" => DeleteReply(plural, type, ns, name, PropagationPolicy(query["propagationPolicy"], body)),
             _ => MethodNotAllowed(),
         };
+    }
+
+    /// <summary>DeleteOptions' propagationPolicy, from the query or the body (the client sends a body).</summary>
+    private static string? PropagationPolicy(string? query, string body)
+    {
+        if (!string.IsNullOrEmpty(query))
+        {
+            return query;
+        }
+        return string.IsNullOrWhiteSpace(body) ? null : (string?)JsonNode.Parse(body)?["propagationPolicy"];
     }
 
     private static Reply MethodNotAllowed() =>

@@ -59,11 +59,15 @@ public sealed partial class KubeApiStandIn
         }
     }
 
-    public void Delete(string plural, string @namespace, string name)
+    /// <summary>
+    /// Deletes as <c>kubectl delete --cascade=background|foreground</c> would: an object with finalizers (or deleted in
+    /// the foreground) only gets its <c>deletionTimestamp</c> and stays until its finalizers are gone.
+    /// </summary>
+    public void Delete(string plural, string @namespace, string name, string propagationPolicy = "Background")
     {
         lock (_lock)
         {
-            DeleteLocked(plural, @namespace, name);
+            DeleteRequested(plural, @namespace, name, propagationPolicy);
         }
     }
 
@@ -95,6 +99,7 @@ public sealed partial class KubeApiStandIn
         metadata["resourceVersion"] = Rv(++_resourceVersion);
         _objects[(plural, ns, name)] = obj;
         Publish("ADDED", plural, obj);
+        RunGarbageCollector(); // a dependent created under an owner that waits for its dependents goes at once
         return obj;
     }
 
@@ -102,9 +107,17 @@ public sealed partial class KubeApiStandIn
     {
         var metadata = next["metadata"]!.AsObject();
         var old = stored["metadata"]!.AsObject();
-        foreach (var immutable in new[] { "uid", "creationTimestamp", "namespace", "name" })
+        // deletionTimestamp is set by a delete only (registry/rest/delete.go BeforeDelete), never by an update.
+        foreach (var immutable in new[] { "uid", "creationTimestamp", "namespace", "name", "deletionTimestamp", "deletionGracePeriodSeconds" })
         {
-            metadata[immutable] = old[immutable]?.DeepClone();
+            if (old[immutable] is { } kept)
+            {
+                metadata[immutable] = kept.DeepClone();
+            }
+            else
+            {
+                metadata.Remove(immutable);
+            }
         }
         if (ResourceType.ByPlural[plural].IsCustom)
         {
@@ -115,28 +128,12 @@ public sealed partial class KubeApiStandIn
         metadata["resourceVersion"] = Rv(++_resourceVersion);
         _objects[(plural, ns, name)] = next;
         Publish("MODIFIED", plural, next);
+        if (metadata["deletionTimestamp"] is not null && Finalizers(next).Count == 0)
+        {
+            // The last finalizer of a terminating object is gone: now it is deleted (registry/generic/registry/store.go).
+            DeleteLocked(plural, ns, name);
+        }
         return next;
-    }
-
-    private void DeleteLocked(string plural, string ns, string name)
-    {
-        if (!_objects.Remove((plural, ns, name), out var obj))
-        {
-            return;
-        }
-        obj = obj.DeepClone().AsObject();
-        obj["metadata"]!["resourceVersion"] = Rv(++_resourceVersion);
-        Publish("DELETED", plural, obj);
-        // Garbage collection: dependents whose owner reference names this object go too.
-        var uid = (string?)obj["metadata"]!["uid"];
-        var dependents = _objects.Where(o => o.Key.Namespace == ns
-                && o.Value["metadata"]?["ownerReferences"] is JsonArray owners
-                && owners.Any(r => (string?)r?["uid"] == uid))
-            .Select(o => o.Key).ToList();
-        foreach (var (p, n, dependent) in dependents)
-        {
-            DeleteLocked(p, n, dependent);
-        }
     }
 
     private IEnumerable<JsonObject> Matching(string plural, string? ns, string? labelSelector) =>

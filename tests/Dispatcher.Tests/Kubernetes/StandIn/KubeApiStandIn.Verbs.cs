@@ -97,7 +97,7 @@ public sealed partial class KubeApiStandIn
         }
     }
 
-    private Reply DeleteReply(string plural, ResourceType type, string ns, string name)
+    private Reply DeleteReply(string plural, ResourceType type, string ns, string name, string? propagationPolicy)
     {
         lock (_lock)
         {
@@ -105,8 +105,10 @@ public sealed partial class KubeApiStandIn
             {
                 return ApiStatus.NotFound(plural, type, name);
             }
-            DeleteLocked(plural, ns, name);
-            return new Reply(200, ApiStatus.Deleted(plural, type, name));
+            // An object that stays (finalizers) is answered with itself, as kube-apiserver does; a gone one with a Status.
+            return DeleteRequested(plural, ns, name, propagationPolicy ?? "Background") is { } terminating
+                ? new Reply(200, terminating.DeepClone())
+                : new Reply(200, ApiStatus.Deleted(plural, type, name));
         }
     }
 

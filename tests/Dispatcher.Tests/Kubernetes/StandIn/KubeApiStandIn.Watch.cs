@@ -8,11 +8,38 @@ namespace Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
 /// Watch streams: 200, chunked, one flushed JSON event per line. From resourceVersion 0 (or none) the current objects
 /// as ADDED; from a later one the history after it; from a compacted one a single ERROR 410 "Expired" event and the
 /// end of the stream (kube-apiserver's cacher: <c>newErrWatcher</c>), or HTTP 410 with <see cref="ExpireWithHttpStatus"/>.
-/// BOOKMARKs on request, <c>timeoutSeconds</c> honoured.
+/// BOOKMARKs on request or every <see cref="BookmarkInterval"/> (the cacher sends one about every minute), and any
+/// other in-stream ERROR a watch can end with (<see cref="BreakWatchesFrom"/>), <c>timeoutSeconds</c> honoured.
 /// </summary>
 public sealed partial class KubeApiStandIn
 {
     private readonly List<Watcher> _watchers = [];
+    private readonly HashSet<string> _brokenFrom = [];
+    private Timer? _bookmarkTimer;
+
+    /// <summary>When set, a BOOKMARK goes to every watch that asked for bookmarks this often.</summary>
+    public TimeSpan? BookmarkInterval
+    {
+        get;
+        set
+        {
+            field = value;
+            _bookmarkTimer?.Dispose();
+            _bookmarkTimer = value is { } every ? new Timer(_ => SendBookmarks(), null, every, every) : null;
+        }
+    }
+
+    /// <summary>
+    /// Every watch from exactly <paramref name="resourceVersion"/> ends with an in-stream ERROR 500 (not 410): the server
+    /// cannot serve the watch from there, though the version is not known to be too old (an etcd or decoding failure).
+    /// </summary>
+    public void BreakWatchesFrom(string resourceVersion)
+    {
+        lock (_lock)
+        {
+            _brokenFrom.Add(resourceVersion);
+        }
+    }
 
     private sealed record Watcher(string Plural, string? Namespace, string? LabelSelector, bool Bookmarks, Channel<string> Lines);
 
@@ -29,6 +56,9 @@ public sealed partial class KubeApiStandIn
         }
     }
 
+    /// <summary>How many BOOKMARK lines were queued to watches so far.</summary>
+    public int BookmarksSent { get; private set; }
+
     /// <summary>Sends a BOOKMARK with the current resourceVersion to every watch that asked for bookmarks.</summary>
     public void SendBookmarks()
     {
@@ -36,6 +66,7 @@ public sealed partial class KubeApiStandIn
         {
             foreach (var watcher in _watchers.Where(w => w.Bookmarks))
             {
+                BookmarksSent++;
                 var type = ResourceType.ByPlural[watcher.Plural];
                 var bookmark = new JsonObject
                 {
@@ -65,7 +96,12 @@ public sealed partial class KubeApiStandIn
         var watcher = new Watcher(plural, ns, labelSelector, bookmarks, Channel.CreateUnbounded<string>());
         lock (_lock)
         {
-            if (long.TryParse(fromText, out var from) && from != 0)
+            if (fromText is not null && _brokenFrom.Contains(fromText))
+            {
+                watcher.Lines.Writer.TryWrite(Line("ERROR", ApiStatus.Body(500, "InternalError", $"Internal error occurred: cannot watch from resource version {fromText}")));
+                watcher.Lines.Writer.TryComplete();
+            }
+            else if (long.TryParse(fromText, out var from) && from != 0)
             {
                 if (from < _compactedBelow)
                 {

@@ -21,16 +21,18 @@ public sealed record RecordedRequest(string Method, string Path, string Query, s
 /// DELETED, BOOKMARK, and the ERROR 410 of an expired resourceVersion); get; create (409 AlreadyExists); replace
 /// (409 Conflict on a stale resourceVersion); JSON merge patch and JSON patch (a failed <c>test</c> = 422), on the
 /// object or its status subresource; delete (with owner-reference cascade); label selectors.
-/// Test controls: <see cref="Compact"/>, <see cref="CloseWatches"/>, <see cref="SendBookmarks"/>,
+/// Deletion with finalizers and an asynchronous garbage collector (foreground and background propagation).
+/// Test controls: <see cref="Compact"/>, <see cref="CloseWatches"/>, <see cref="SendBookmarks"/>, <see cref="BookmarkInterval"/>,
+/// <see cref="BreakWatchesFrom"/>, <see cref="PauseGarbageCollector"/>, <see cref="CollectGarbage"/>,
 /// <see cref="Unavailable"/>, <see cref="FailWith"/>.
 /// </summary>
 /// <remarks>
 /// One class in parts, one concern each, all under one lock (a change and the watch lines it sends are one step):
 /// this file (start, client, test controls), <c>.Routing</c> (HTTP plumbing, URL to verb), <c>.Store</c> (objects,
-/// resourceVersion, history, garbage collection, label selectors), <c>.Verbs</c> (list, get, create, replace,
-/// delete), <c>.Patch</c> (JSON patch, merge patch, the status subresource), <c>.Watch</c> (streams and bookmarks),
-/// <c>.Schema</c> (deploy/crd installed: schema defaults, pruning, validation and CEL rules between the mutating and
-/// validating webhooks a test wires, as kube-apiserver orders them);
+/// resourceVersion, history, label selectors), <c>.Deletion</c> (finalizers, garbage collection), <c>.Verbs</c> (list,
+/// get, create, replace, delete), <c>.Patch</c> (JSON patch, merge patch, the status subresource), <c>.Watch</c> (streams
+/// and bookmarks), <c>.Schema</c> (deploy/crd installed: schema defaults, pruning, validation and CEL rules between the
+/// mutating and validating webhooks a test wires, as kube-apiserver orders them);
 /// beside it <see cref="ResourceType"/> (the served kinds), <see cref="ApiStatus"/> (Status bodies),
 /// <see cref="EventValidation"/> (events.k8s.io create checks) and <see cref="MergePatch"/> (RFC 7386).
 /// </remarks>
@@ -86,6 +88,7 @@ public sealed partial class KubeApiStandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        BookmarkInterval = null;
         CloseWatches();
         if (_app is not null)
         {

@@ -1,0 +1,89 @@
+using Arkonis.Model.Resources;
+using k8s;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Arkonis.Cli.Manifests;
+
+/// <summary>One YAML document of a manifest file: an ArkEvent, another kind (skipped), or text that could not be read.</summary>
+internal sealed record ManifestDocument(int Index, ArkEvent? Event, string? OtherKind, string? Error);
+
+/// <summary>
+/// Reads manifest files as kubectl would send them: every YAML document, ArkEvents deserialized with the
+/// Kubernetes client's YAML settings (the same the dispatcher's local catalog uses). Other kinds are reported, not
+/// failed, so a GitOps repository's mixed files can be checked whole.
+/// </summary>
+internal static class ManifestReader
+{
+    public static IReadOnlyList<ManifestDocument> Read(string yaml)
+    {
+        var result = new List<ManifestDocument>();
+        List<string> documents;
+        try
+        {
+            documents = Documents(yaml);
+        }
+        catch (YamlException e)
+        {
+            return [new ManifestDocument(0, null, null, "not YAML: " + FirstLine(e.Message))];
+        }
+
+        for (var i = 0; i < documents.Count; i++)
+        {
+            result.Add(ReadDocument(i, documents[i]));
+        }
+
+        return result;
+    }
+
+    private static ManifestDocument ReadDocument(int index, string document)
+    {
+        try
+        {
+            var probe = KubernetesYaml.Deserialize<Probe>(document);
+            if (probe is null || (probe.ApiVersion is null && probe.Kind is null))
+            {
+                return new ManifestDocument(index, null, "(empty)", null);
+            }
+
+            if (probe.Kind != ArkEvent.KindName || probe.ApiVersion != ArkEvent.ApiVersionValue)
+            {
+                return new ManifestDocument(index, null, $"{probe.ApiVersion} {probe.Kind}", null);
+            }
+
+            var ev = KubernetesYaml.Deserialize<ArkEvent>(document);
+            ev.Metadata ??= new k8s.Models.V1ObjectMeta();
+            ev.Spec ??= new ArkEventSpec();
+            return new ManifestDocument(index, ev, null, null);
+        }
+        catch (YamlException e)
+        {
+            return new ManifestDocument(index, null, null, $"line {e.Start.Line}: {FirstLine(e.InnerException?.Message ?? e.Message)}");
+        }
+    }
+
+    /// <summary>The text of each document as YamlDotNet delimits them; empty documents (a trailing <c>---</c>) are kept and skipped later.</summary>
+    private static List<string> Documents(string yaml)
+    {
+        var documents = new List<string>();
+        var parser = new Parser(new StringReader(yaml));
+        parser.Consume<StreamStart>();
+        while (parser.TryConsume<DocumentStart>(out var start))
+        {
+            parser.SkipThisAndNestedEvents();
+            var end = parser.Consume<DocumentEnd>();
+            documents.Add(yaml[(int)start.Start.Index..(int)end.End.Index]);
+        }
+
+        return documents;
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+
+    private sealed class Probe
+    {
+        public string? ApiVersion { get; set; }
+
+        public string? Kind { get; set; }
+    }
+}

@@ -1,0 +1,3 @@
+using Arkonis.Cli;
+
+return await CliApp.RunAsync(args, CliConsole.System());
