@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Dashboard;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Modes;
@@ -16,6 +17,7 @@ builder.Services.AddFlowCompletions();
 builder.Services.AddTriggerApi();
 builder.Services.AddCronTrigger();
 builder.Services.AddFlowOutputTrigger();
+builder.Services.AddDashboard();
 switch (mode)
 {
     case DispatcherMode.Local:
@@ -32,6 +34,7 @@ app.MapDispatcherHealth();
 app.MapTriggerApi();
 app.MapFlowCompletions();
 app.MapCronTrigger();
+app.MapDashboard();
 app.Run();
 
 public partial class Program;

@@ -16,8 +16,8 @@ namespace Arkonis.Embedded;
 /// runtime on daprd's ports, then the dispatcher's own Program in local mode against it (trigger API on 8092), the
 /// sample flow runner behind service invocation, the ArkEvents of <c>samples/events</c> and the tokens of
 /// <c>components/secrets.json</c>. Settings, from the environment or the command line: <c>Ports:Public</c> (8092),
-/// <c>Ports:Callback</c> (8093), <c>DAPR_GRPC_PORT</c> (50001), <c>DAPR_HTTP_PORT</c> (3500), <c>DAPR_API_TOKEN</c> (none:
-/// when set, the runtime refuses calls without it, as daprd does, and the dispatcher, which reads the same variable, sends it).
+/// <c>Ports:Callback</c> (8093), <c>Ports:Dashboard</c> (8095), <c>DAPR_GRPC_PORT</c> (50001), <c>DAPR_HTTP_PORT</c> (3500),
+/// <c>DAPR_API_TOKEN</c> (none: when set, the runtime refuses calls without it, as daprd does, and the dispatcher is given it).
 /// Not top-level statements: the dispatcher's own <c>Program</c> must stay the only one in scope.
 /// </summary>
 internal static class EmbeddedRun
@@ -38,6 +38,7 @@ internal static class EmbeddedRun
 
         var publicPort = Port(settings, "Ports:Public", 8092);
         var callbackPort = Port(settings, "Ports:Callback", 8093);
+        var dashboardPort = Port(settings, "Ports:Dashboard", 8095);
         var options = new EmbeddedRuntimeOptions
         {
             GrpcPort = Port(settings, "DAPR_GRPC_PORT", 50001),
@@ -71,11 +72,12 @@ internal static class EmbeddedRun
         {
             PublicPort = publicPort,
             CallbackPort = callbackPort,
+            DashboardPort = dashboardPort,
             EnvironmentName = Environments.Production,
             AppLogging = true,
         };
         dispatcher.UseKestrel();
-        if (await StartAsync("the dispatcher", [publicPort, callbackPort], () => Task.FromResult(Start(dispatcher))) is null)
+        if (await StartAsync("the dispatcher", [publicPort, callbackPort, dashboardPort], () => Task.FromResult(Start(dispatcher))) is null)
         {
             return 1;
         }
@@ -83,7 +85,7 @@ internal static class EmbeddedRun
 
         var catalog = dispatcher.Services.GetRequiredService<ArkEventCatalog>();
         var secrets = runtime.Runtime.Secrets.ToDictionary(s => s.Key, s => s.Value);
-        Console.WriteLine(StartupBanner.Render(layout, catalog.Entries, secrets, options, publicPort, TimeProvider.System.GetUtcNow()));
+        Console.WriteLine(StartupBanner.Render(layout, catalog.Entries, secrets, options, publicPort, TimeProvider.System.GetUtcNow(), dashboardPort));
 
         // Ctrl+C or SIGTERM: the dispatcher's host stops (its console lifetime), then everything is disposed.
         var stopping = dispatcher.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
@@ -109,7 +111,7 @@ internal static class EmbeddedRun
             await Console.Error.WriteLineAsync(
                 $"ArkEvent (embedded) cannot start {what}: {(e.InnerException ?? e).Message}\n" +
                 $"It listens on {string.Join(" and ", ports)}. Is `dapr run -f .` or another embedded run still going? " +
-                "Stop it, or choose other ports: Ports__Public, Ports__Callback, DAPR_GRPC_PORT, DAPR_HTTP_PORT.");
+                "Stop it, or choose other ports: Ports__Public, Ports__Callback, Ports__Dashboard, DAPR_GRPC_PORT, DAPR_HTTP_PORT.");
             return null;
         }
     }

@@ -56,6 +56,7 @@ public sealed class ArchitectureTests
         Assert.Contains("Arkonis.Model.Resources", namespaces);
         Assert.Contains("Arkonis.Admission.Cycles", namespaces);
         Assert.Contains("Arkonis.Dispatcher.Kubernetes", namespaces);
+        Assert.Contains("Arkonis.Crd", namespaces);
         Assert.Contains(NamespaceGraph.Dependencies(), d => IsKubernetesClient(d.To));
     }
 

@@ -12,12 +12,13 @@ internal sealed class NamespaceGraph
     private readonly Dictionary<string, SortedSet<string>> _edges = new(StringComparer.Ordinal);
     private readonly Dictionary<(string From, string To), string> _examples = [];
 
-    /// <summary>The three src assemblies.</summary>
+    /// <summary>The src assemblies the services and the CLI are built from.</summary>
     public static readonly System.Reflection.Assembly[] Product =
     [
         typeof(Arkonis.Model.Resources.ArkEvent).Assembly,
         typeof(Arkonis.Admission.Hosting.AdmissionOptions).Assembly,
         typeof(Arkonis.Dispatcher.Hosting.DispatcherPipeline).Assembly,
+        typeof(Arkonis.Crd.CrdChecker).Assembly,
     ];
 
     private static readonly Lazy<ArchUnitNET.Domain.Architecture> Loaded =

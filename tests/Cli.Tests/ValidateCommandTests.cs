@@ -1,13 +1,15 @@
 using System.Text.Json.Nodes;
+using Arkonis.Cli.Manifests;
 using Arkonis.Cli.Tests.Support;
 
 namespace Arkonis.Cli.Tests;
 
 /// <summary>
 /// <c>arkevent validate</c> against the repository's examples: every valid one passes, every invalid one fails with
-/// the lines its <c># expect:</c> comments promise. Those lines are kubectl's rendering of the webhook's 422; all of
-/// today's invalid examples are answered by the webhook (none is stopped earlier by the CRD schema), so the whole
-/// text is compared, and the admission tests compare the same lines against the webhook itself.
+/// the lines its <c># expect:</c> comments promise, in kube-apiserver's order (the CRD schema and CEL rules, then the
+/// validating webhook). The first line of each file says which stage refuses it. A webhook refusal is compared
+/// whole; a schema refusal by its first line and then as a set, because the API server reports sibling errors in Go
+/// map order (the admission tests compare the same lines against the CRD checker and the webhook, the same way).
 /// </summary>
 public sealed class ValidateCommandTests
 {
@@ -32,7 +34,19 @@ public sealed class ValidateCommandTests
         var result = await CliRun.RunAsync("validate", file);
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Equal([file + ":", .. Repo.Expectations(file)], result.OutLines.Where(l => !l.StartsWith("Warning:", StringComparison.Ordinal)));
+        var printed = result.OutLines.Where(l => !l.StartsWith("Warning:", StringComparison.Ordinal)).ToList();
+        var expected = Repo.Expectations(file);
+        Assert.NotEmpty(expected);
+        Assert.Equal(file + ":", printed[0]);
+        if (RefusedBySchema(file))
+        {
+            Assert.Equal(expected[0], printed[1]);
+            Assert.Equal(expected.Order(StringComparer.Ordinal), printed.Skip(1).Order(StringComparer.Ordinal));
+        }
+        else
+        {
+            Assert.Equal([file + ":", .. expected], printed);
+        }
     }
 
     [Theory]
@@ -47,9 +61,96 @@ public sealed class ValidateCommandTests
         var document = json["files"]![0]!["documents"]![0]!;
         var name = document["name"]!.GetValue<string>();
         Assert.StartsWith($"ArkEvent.arkonis.dev \"{name}\" is invalid: ", document["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.All(document["causes"]!.AsArray(), c => Assert.StartsWith("FieldValue", c!["reason"]!.GetValue<string>(), StringComparison.Ordinal));
         var causes = document["causes"]!.AsArray().Select(c => $"{c!["field"]}: {c["message"]}").Distinct().ToList();
         var expected = Repo.Expectations(file);
         Assert.Equal(expected.Count == 1 ? 1 : expected.Count - 1, causes.Count);
+
+        // The causes are the lines kubectl prints after "The ArkEvent "x" is invalid", in order when the webhook answers.
+        var head = $"The ArkEvent \"{name}\" is invalid";
+        List<string> promised = expected.Count == 1 ? [expected[0][(head.Length + 2)..]] : [.. expected.Skip(1).Select(l => l[2..])];
+        if (RefusedBySchema(file))
+        {
+            Assert.Equal(promised.Order(StringComparer.Ordinal), causes.Order(StringComparer.Ordinal));
+        }
+        else
+        {
+            Assert.Equal(promised, causes);
+        }
+    }
+
+    [Fact]
+    public void The_examples_say_which_stage_refuses_them_and_the_schema_refuses_some()
+    {
+        var files = InvalidExamples.Cast<object[]>().Select(r => (string)r[0]).ToList();
+
+        Assert.All(files, f => Assert.True(
+            RefusedBySchema(f) || File.ReadLines(f).First().Contains("refused by the validating webhook", StringComparison.Ordinal),
+            $"{f}: the first line names no stage"));
+        Assert.Contains(files, RefusedBySchema);
+        Assert.Contains(files, f => !RefusedBySchema(f));
+    }
+
+    [Fact]
+    public async Task The_schema_refusal_prints_the_rules_not_checked_line_kubectl_prints()
+    {
+        var file = Repo.Path("deploy", "examples", "invalid", "unknown-type.yaml");
+
+        var result = await CliRun.RunAsync("validate", "-o", "json", file);
+
+        var causes = result.Json["files"]![0]!["documents"]![0]!["causes"]!.AsArray();
+        var nil = Assert.Single(causes, c => c!["field"]!.GetValue<string>() == "<nil>");
+        Assert.Equal("FieldValueInvalid", nil!["reason"]!.GetValue<string>());
+        Assert.Equal("Invalid value: \"null\": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation", nil["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_CRD_built_into_the_tool_is_deploy_crd()
+    {
+        Assert.Equal(File.ReadAllText(Repo.Path("deploy", "crd", CrdSource.EmbeddedName)), CrdSource.EmbeddedText());
+    }
+
+    [Fact]
+    public void The_CRD_is_the_repository_one_inside_a_checkout_and_the_built_in_one_outside()
+    {
+        Assert.Equal(Repo.Path("deploy", "crd"), CrdSource.RepositoryCrd(Repo.Path("deploy", "examples", "invalid")));
+        var outside = Directory.CreateTempSubdirectory("arkevent-validate-").FullName;
+        Assert.Null(CrdSource.RepositoryCrd(outside));
+
+        var builtIn = CrdSource.Load(null, outside);
+        var manifest = Arkonis.Crd.Yaml.LoadFile(Repo.Path("deploy", "examples", "invalid", "cron-without-schedule.yaml")).Single();
+        Assert.Equal("arkonis.dev/v1alpha1", builtIn.ApiVersion);
+        Assert.False(builtIn.Create(builtIn.Decode(manifest)).Allowed);
+    }
+
+    [Fact]
+    public async Task The_crd_option_names_the_CRD()
+    {
+        var file = Repo.Path("deploy", "examples", "invalid", "cron-without-schedule.yaml");
+
+        var given = await CliRun.RunAsync("validate", "--crd", Repo.Path("deploy", "crd", CrdSource.EmbeddedName), file);
+        var missing = await CliRun.RunAsync("validate", "--crd", "/no/such/crd.yaml", file);
+
+        Assert.Equal([file + ":", .. Repo.Expectations(file)], given.OutLines);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("/no/such/crd.yaml", missing.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_CRD_without_the_cron_rule_lets_the_webhook_answer()
+    {
+        // The stage matters: with a CRD that has no CEL rules, the same manifest reaches the validating webhook.
+        var crd = Arkonis.Crd.Yaml.LoadFile(Repo.Path("deploy", "crd", CrdSource.EmbeddedName)).Single();
+        StripRules(crd);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("arkevent-crd-").FullName, "crd.json");
+        File.WriteAllText(path, crd.ToJsonString());
+        var file = Repo.Path("deploy", "examples", "invalid", "fires-its-own-flow.yaml");
+
+        var result = await CliRun.RunAsync("validate", "-o", "json", "--crd", path, file);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.DoesNotContain("<nil>", result.Out, StringComparison.Ordinal);
+        Assert.NotEmpty(result.Json["files"]![0]!["documents"]![0]!["causes"]!.AsArray());
     }
 
     [Fact]
@@ -157,6 +258,28 @@ public sealed class ValidateCommandTests
         var result = await CliRun.RunAsync("validate");
 
         Assert.Equal(2, result.ExitCode);
+    }
+
+    private static bool RefusedBySchema(string file) =>
+        File.ReadLines(file).First().Contains("refused by the CRD schema, before any webhook", StringComparison.Ordinal);
+
+    private static void StripRules(JsonNode? node)
+    {
+        if (node is JsonObject obj)
+        {
+            obj.Remove("x-kubernetes-validations");
+            foreach (var (_, child) in obj.ToList())
+            {
+                StripRules(child);
+            }
+        }
+        else if (node is JsonArray array)
+        {
+            foreach (var item in array)
+            {
+                StripRules(item);
+            }
+        }
     }
 
     private static string Temp(string yaml)

@@ -15,7 +15,7 @@ namespace Arkonis.Embedded.Tests;
 /// <list type="bullet">
 /// <item><c>-c {this build's configuration} --no-build</c> is appended to the run command, so it starts the build this
 /// test run made instead of building again (CI builds the solution first, as on a clean checkout).</item>
-/// <item>Every port is a free one (<c>Ports__Public</c>, <c>Ports__Callback</c>, <c>DAPR_GRPC_PORT</c>,
+/// <item>Every port is a free one (<c>Ports__Public</c>, <c>Ports__Callback</c>, <c>Ports__Dashboard</c>, <c>DAPR_GRPC_PORT</c>,
 /// <c>DAPR_HTTP_PORT</c>), and <c>localhost:8092</c> in the commands is rewritten to the public one, so the test can run
 /// beside a real run or another test run on a shared machine.</item>
 /// </list>
@@ -38,13 +38,14 @@ public sealed partial class ReadmeWalkthroughSmokeTests(ITestOutputHelper output
     {
         var readme = await File.ReadAllTextAsync(Path.Combine(Repo.Root, "README.md"));
         var run = RunCommand(readme);
-        var ports = new { Public = FreePorts.Next(), Callback = FreePorts.Next(), Grpc = FreePorts.Next(), Http = FreePorts.Next() };
+        var ports = new { Public = FreePorts.Next(), Callback = FreePorts.Next(), Dashboard = FreePorts.Next(), Grpc = FreePorts.Next(), Http = FreePorts.Next() };
         string Local(string block) => block.Replace("localhost:8092", "localhost:" + ports.Public.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
         using var process = AppProcess.Start(run + $" -c {Configuration} --no-build", Repo.Root, new Dictionary<string, string>
         {
             ["Ports__Public"] = ports.Public.ToString(CultureInfo.InvariantCulture),
             ["Ports__Callback"] = ports.Callback.ToString(CultureInfo.InvariantCulture),
+            ["Ports__Dashboard"] = ports.Dashboard.ToString(CultureInfo.InvariantCulture),
             ["DAPR_GRPC_PORT"] = ports.Grpc.ToString(CultureInfo.InvariantCulture),
             ["DAPR_HTTP_PORT"] = ports.Http.ToString(CultureInfo.InvariantCulture),
         });

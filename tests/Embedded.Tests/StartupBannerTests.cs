@@ -30,6 +30,15 @@ public sealed class StartupBannerTests
     }
 
     [Fact]
+    public void It_prints_the_dashboard_URL_when_given_its_port()
+    {
+        var layout = RepositoryLayout.Find(Repo.Root);
+        var banner = StartupBanner.Render(layout, [], new Dictionary<string, IReadOnlyDictionary<string, string>>(), new EmbeddedRuntimeOptions(), 8092, Now, 8095);
+
+        Assert.Contains("  dashboard     http://localhost:8095/   (read-only", banner, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Each_sample_says_how_it_fires_the_webhook_with_its_URL_and_token_and_cron_with_its_next_fire()
     {
         var banner = Banner();

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Arkonis.Model.Resources;
 using k8s;
 using YamlDotNet.Core;
@@ -5,8 +6,11 @@ using YamlDotNet.Core.Events;
 
 namespace Arkonis.Cli.Manifests;
 
-/// <summary>One YAML document of a manifest file: an ArkEvent, another kind (skipped), or text that could not be read.</summary>
-internal sealed record ManifestDocument(int Index, ArkEvent? Event, string? OtherKind, string? Error);
+/// <summary>
+/// One YAML document of a manifest file: an ArkEvent (typed, and as the JSON kubectl sends), another kind (skipped),
+/// or text that could not be read.
+/// </summary>
+internal sealed record ManifestDocument(int Index, ArkEvent? Event, string? OtherKind, string? Error, JsonObject? Object = null);
 
 /// <summary>
 /// Reads manifest files as kubectl would send them: every YAML document, ArkEvents deserialized with the
@@ -54,11 +58,16 @@ internal static class ManifestReader
             var ev = KubernetesYaml.Deserialize<ArkEvent>(document);
             ev.Metadata ??= new k8s.Models.V1ObjectMeta();
             ev.Spec ??= new ArkEventSpec();
-            return new ManifestDocument(index, ev, null, null);
+            return new ManifestDocument(index, ev, null, null, Crd.Yaml.LoadAll(document).Single());
         }
         catch (YamlException e)
         {
             return new ManifestDocument(index, null, null, $"line {e.Start.Line}: {FirstLine(e.InnerException?.Message ?? e.Message)}");
+        }
+        catch (Exception e) when (e is InvalidCastException or ArgumentException or InvalidOperationException)
+        {
+            // A mapping key that is not a scalar, or a key given twice: kubectl refuses to send it as JSON.
+            return new ManifestDocument(index, null, null, $"not an object kubectl can send: {FirstLine(e.Message)}");
         }
     }
 

@@ -11,6 +11,9 @@ public sealed class CallbackPortOnlyMetadata;
 /// <summary>Endpoint metadata: the endpoint answers only on the public port.</summary>
 public sealed class PublicPortOnlyMetadata;
 
+/// <summary>Endpoint metadata: the endpoint answers only on the dashboard port, which answers nothing else.</summary>
+public sealed class DashboardPortOnlyMetadata;
+
 /// <summary>
 /// Keeps the Dapr callbacks off the public port. The check uses the port the connection arrived on, never the
 /// Host header, which a caller controls.
@@ -34,6 +37,14 @@ public static class PortIsolation
             {
                 kestrel.ListenAnyIP(ports.Callback);
             }
+            if (ports.DashboardLoopbackOnly)
+            {
+                kestrel.ListenLocalhost(ports.Dashboard);
+            }
+            else
+            {
+                kestrel.ListenAnyIP(ports.Dashboard);
+            }
         });
         return builder;
     }
@@ -47,6 +58,11 @@ public static class PortIsolation
     public static TBuilder RequirePublicPort<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new PublicPortOnlyMetadata());
+
+    /// <summary>Answers 404 on every port but the dashboard's (which answers 404 to every other endpoint).</summary>
+    public static TBuilder RequireDashboardPort<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new DashboardPortOnlyMetadata());
 
     /// <summary>
     /// Must run after routing, before the rate limiter and the endpoints. When <c>APP_API_TOKEN</c> is set (Dapr's
@@ -65,9 +81,11 @@ public static class PortIsolation
                 return next(context);
             }
             var port = context.Connection.LocalPort;
+            var dashboardEndpoint = metadata.GetMetadata<DashboardPortOnlyMetadata>() is not null;
             var wrongPort =
                 (metadata.GetMetadata<CallbackPortOnlyMetadata>() is not null && port != ports.Callback) ||
-                (metadata.GetMetadata<PublicPortOnlyMetadata>() is not null && port != ports.Public);
+                (metadata.GetMetadata<PublicPortOnlyMetadata>() is not null && port != ports.Public) ||
+                dashboardEndpoint != (port == ports.Dashboard);
             if (wrongPort)
             {
                 context.SetEndpoint(null);

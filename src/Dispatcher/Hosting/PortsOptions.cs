@@ -2,7 +2,7 @@ using FluentValidation;
 
 namespace Arkonis.Dispatcher.Hosting;
 
-/// <summary>The two listening ports: the public trigger API, and the app port Dapr calls back on.</summary>
+/// <summary>The listening ports: the public trigger API, the app port Dapr calls back on, and the read-only dashboard.</summary>
 public sealed record PortsOptions
 {
     public const string SectionName = "Ports";
@@ -19,6 +19,12 @@ public sealed record PortsOptions
     /// <c>app-channel-address</c> is not loopback.
     /// </summary>
     public bool CallbackLoopbackOnly { get; init; } = true;
+
+    /// <summary>The read-only dashboard page and its JSON; nothing else answers there.</summary>
+    public int Dashboard { get; init; } = 8095;
+
+    /// <summary>Bind the dashboard to loopback only (default): reach it with <c>kubectl port-forward</c> in a cluster.</summary>
+    public bool DashboardLoopbackOnly { get; init; } = true;
 }
 
 public sealed class PortsOptionsValidator : AbstractValidator<PortsOptions>
@@ -28,5 +34,7 @@ public sealed class PortsOptionsValidator : AbstractValidator<PortsOptions>
         RuleFor(o => o.Public).InclusiveBetween(1, 65535).WithMessage("must be 1..65535");
         RuleFor(o => o.Callback).InclusiveBetween(1, 65535).WithMessage("must be 1..65535");
         RuleFor(o => o.Callback).NotEqual(o => o.Public).WithMessage("must differ from Ports:Public");
+        RuleFor(o => o.Dashboard).InclusiveBetween(1, 65535).WithMessage("must be 1..65535");
+        RuleFor(o => o.Dashboard).Must((o, port) => port != o.Public && port != o.Callback).WithMessage("must differ from Ports:Public and Ports:Callback");
     }
 }

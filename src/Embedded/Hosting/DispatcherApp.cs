@@ -29,6 +29,8 @@ public sealed class DispatcherApp(
 
     public int CallbackPort { get; init; } = FreePorts.Next();
 
+    public int DashboardPort { get; init; } = FreePorts.Next();
+
     /// <summary>The hosting environment; <c>Testing</c> unless a run sets another.</summary>
     public string EnvironmentName { get; init; } = "Testing";
 
@@ -40,6 +42,7 @@ public sealed class DispatcherApp(
         builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("Ports:Public", PublicPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Ports:Callback", CallbackPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Ports:Dashboard", DashboardPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("DAPR_GRPC_ENDPOINT", sidecar.GrpcEndpoint);
         builder.UseSetting("DAPR_HTTP_ENDPOINT", sidecar.HttpEndpoint);
         builder.UseSetting("Catalog:Directory", catalogDirectory);

@@ -17,7 +17,8 @@ public static class StartupBanner
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> secrets,
         EmbeddedRuntimeOptions runtime,
         int publicPort,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        int? dashboardPort = null)
     {
         var api = $"http://localhost:{publicPort.ToString(CultureInfo.InvariantCulture)}";
         var components = runtime.Components;
@@ -28,6 +29,10 @@ public static class StartupBanner
         text.AppendLine("Runs live in memory: they are gone when this process stops. Ctrl+C stops everything.");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"  trigger API   {api}   (/readyz, /metrics, /triggers/{{namespace}}/{{name}}/fire and /runs/{{runId}})");
+        if (dashboardPort is { } dashboard)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  dashboard     http://localhost:{dashboard.ToString(CultureInfo.InvariantCulture)}/   (read-only: the ArkEvents and their recent runs, in a browser)");
+        }
         text.AppendLine(CultureInfo.InvariantCulture, $"  Dapr APIs     gRPC 127.0.0.1:{runtime.GrpcPort}, HTTP 127.0.0.1:{runtime.HttpPort}: workflows (durable-task, in memory), pub/sub {components.PubSub},");
         text.AppendLine(CultureInfo.InvariantCulture, $"                state {components.StateStore}, secrets {components.SecretStore} ({layout.Relative(layout.SecretsFile)}), cron binding {components.CronBinding} (every {components.CronInterval.TotalSeconds:0}s)");
         text.AppendLine(CultureInfo.InvariantCulture, $"  flow runner   the sample, by service invocation of {components.FlowRunnerAppId}: a flow takes {runtime.FlowDelay.TotalSeconds:0.#} s (or _delayMs), fails with _fail");

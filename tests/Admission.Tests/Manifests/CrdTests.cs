@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
 using Arkonis.Admission.Tests.Support;
-using Arkonis.Testing.Kubernetes;
+using Arkonis.Crd;
 
 namespace Arkonis.Admission.Tests.Manifests;
 
 /// <summary>
-/// deploy/crd as kube-apiserver installs it (tests/Shared/Kubernetes/CrdChecker, rules read from
+/// deploy/crd as kube-apiserver installs it (src/Crd/CrdChecker, rules read from
 /// <c>staging/src/k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation/validation.go</c> and
 /// <c>pkg/apiserver/schema/validation.go</c>), and ArkEvents as its registry treats them.
 /// </summary>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Arkonis.Admission.Tests.Support;
-using Arkonis.Testing.Kubernetes;
+using Arkonis.Crd;
 
 namespace Arkonis.Admission.Tests.Manifests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Arkonis.Admission.Tests.Support;
-using Arkonis.Testing.Kubernetes;
+using Arkonis.Crd;
 
 namespace Arkonis.Admission.Tests.Webhooks;
 
@@ -8,7 +8,7 @@ namespace Arkonis.Admission.Tests.Webhooks;
 /// Every manifest under deploy/examples is created the way kube-apiserver creates a custom resource
 /// (<c>staging/src/k8s.io/apiserver/pkg/endpoints/handlers/create.go</c>, <c>pkg/registry/generic/registry/store.go</c>):
 /// decode (schema defaults, pruning), the mutating webhook, decode again, the CRD schema and its CEL rules
-/// (<c>BeforeCreate</c>, tests/Shared/Kubernetes/CrdChecker), and only then the validating webhook, which never sees
+/// (<c>BeforeCreate</c>, src/Crd/CrdChecker), and only then the validating webhook, which never sees
 /// an object the schema refused. Valid ones are admitted and end up defaulted; invalid ones fail with exactly the
 /// kubectl output their <c># expect:</c> lines promise, whichever stage refuses them.
 /// </summary>

@@ -59,7 +59,7 @@ public sealed class ReadmeExampleTests(AdmissionApp app) : IClassFixture<Admissi
         Assert.True(JsonNode.DeepEquals(shown["response"], response), shown["response"]!.ToJsonString());
 
         // In a cluster the CRD's rule answers first: the page and the example's # expect: line say what the schema prints.
-        var crd = Arkonis.Testing.Kubernetes.CrdChecker.Install(Repo.DeployPath("crd"));
+        var crd = Arkonis.Crd.CrdChecker.Install(Repo.DeployPath("crd"));
         var manifest = Repo.LoadOne(Repo.DeployPath("examples", "invalid", "cron-without-schedule.yaml"));
         var verdict = crd.Create(manifest);
         var schemaKubectl = Kubectl.Render(new JsonObject { ["allowed"] = false, ["status"] = crd.InvalidStatus("morning", verdict.Errors) }, "cron-without-schedule.yaml")

@@ -23,6 +23,9 @@ public class DispatcherFixture : IAsyncLifetime
     /// <summary>Client for the callback port (8093 in production).</summary>
     public HttpClient Callbacks { get; private set; } = null!;
 
+    /// <summary>Client for the dashboard port (8095 in production).</summary>
+    public HttpClient Dashboard { get; private set; } = null!;
+
     public EmbeddedDaprRuntime Sidecar => _sidecar!;
 
     public IServiceProvider Services => _app!.Services;
@@ -74,12 +77,14 @@ public class DispatcherFixture : IAsyncLifetime
         _sidecar.PubSub.AppBase = new Uri($"http://127.0.0.1:{_app.CallbackPort}");
         Public = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_app.PublicPort}"), Timeout = TimeSpan.FromSeconds(60) };
         Callbacks = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_app.CallbackPort}"), Timeout = TimeSpan.FromSeconds(60) };
+        Dashboard = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_app.DashboardPort}"), Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public async Task DisposeAsync()
     {
         Public?.Dispose();
         Callbacks?.Dispose();
+        Dashboard?.Dispose();
         if (_app is not null)
         {
             await _app.DisposeAsync();
@@ -128,5 +133,5 @@ public class DispatcherFixture : IAsyncLifetime
         throw new Xunit.Sdk.XunitException($"Timed out after {deadline} waiting for {what}; last value: {last}");
     }
 
-    internal PortsOptions Ports => new() { Public = _app!.PublicPort, Callback = _app.CallbackPort };
+    internal PortsOptions Ports => new() { Public = _app!.PublicPort, Callback = _app.CallbackPort, Dashboard = _app.DashboardPort };
 }

@@ -28,6 +28,7 @@ internal sealed class ModeHost(Dictionary<string, string?> settings) : WebApplic
         builder.UseEnvironment("Testing");
         builder.UseSetting("Ports:Public", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Ports:Callback", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Ports:Dashboard", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Nothing listens there: the workflow worker and the clients only retry in the background.
         builder.UseSetting("DAPR_GRPC_ENDPOINT", "http://127.0.0.1:1");
         builder.UseSetting("DAPR_HTTP_ENDPOINT", "http://127.0.0.1:1");

@@ -41,7 +41,7 @@ public sealed class RbacTests
         kubectl.WaitForExit();
         Assert.True(kubectl.ExitCode == 0, $"kubectl kustomize {kustomization}: {error}");
         // Only the kinds the RBAC check reads (the client's YAML loader knows no cert-manager or Dapr kinds).
-        return [.. Arkonis.Testing.Kubernetes.Yaml.LoadAll(output.Result).Select(o => (string?)o["kind"] switch
+        return [.. Arkonis.Crd.Yaml.LoadAll(output.Result).Select(o => (string?)o["kind"] switch
         {
             "Role" => KubernetesJson.Deserialize<V1Role>(o.ToJsonString()),
             "RoleBinding" => KubernetesJson.Deserialize<V1RoleBinding>(o.ToJsonString()),

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
-using Arkonis.Testing.Kubernetes;
+using Arkonis.Crd;
 
 namespace Arkonis.Dispatcher.Tests.Kubernetes;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Arkonis.Testing.Kubernetes;
+using Arkonis.Crd;
 
 namespace Arkonis.Dispatcher.Tests.Kubernetes.StandIn;
 

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Json.Schema;
 
-namespace Arkonis.Testing.Kubernetes;
+namespace Arkonis.Crd;
 
 /// <summary>What the registry made of an object: the decoded (defaulted, pruned) object, the unknown fields it dropped, and the errors.</summary>
 public sealed record CrdVerdict(JsonObject Object, IReadOnlyList<string> Pruned, IReadOnlyList<FieldError> Errors)

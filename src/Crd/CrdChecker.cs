@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Cel;
 using Json.Schema;
 
-namespace Arkonis.Testing.Kubernetes;
+namespace Arkonis.Crd;
 
 /// <summary>A CRD kube-apiserver refused: the errors it would print, one per line.</summary>
 public sealed class CrdRefusedException(string name, IReadOnlyList<FieldError> errors)

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using YamlDotNet.RepresentationModel;
 
-namespace Arkonis.Testing.Kubernetes;
+namespace Arkonis.Crd;
 
 /// <summary>YAML to JSON as kubectl sends it (the YAML 1.2 core schema for plain scalars; quoted scalars stay strings).</summary>
 public static class Yaml

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Arkonis.Testing.Kubernetes;
+namespace Arkonis.Crd;
 
 /// <summary>
 /// One <c>field.Error</c> of apimachinery (<c>staging/src/k8s.io/apimachinery/pkg/util/validation/field/errors.go</c>):
