@@ -16,6 +16,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
+if (args.Length > 0 && args[0] == "replicas")
+{
+    await ReplicasReport.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000);
+    return;
+}
+
 var latenessSeconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 125;
 var results = new List<(string Name, string Value)>();
 var report = new System.Text.StringBuilder();

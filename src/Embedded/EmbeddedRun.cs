@@ -46,6 +46,8 @@ internal static class EmbeddedRun
             SecretsFile = layout.SecretsFile,
             CronTicks = true,
             Daprd = new DaprdBehaviour { ApiToken = settings["DAPR_API_TOKEN"] is { Length: > 0 } token ? token : null },
+            // As `dapr run -f .` with components/: pubsub.in-memory, and resiliency.yaml's inbound retry.
+            PubSub = PubSubDelivery.LocalRun,
             Logging = logging => logging.ClearProviders()
                 .AddSimpleConsole(console => console.SingleLine = true)
                 .SetMinimumLevel(LogLevel.Warning)

@@ -219,9 +219,9 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
-    public async Task A_document_the_validator_cannot_judge_fails_and_the_rest_is_still_checked()
+    public async Task A_hashed_cron_is_refused_as_invalid_and_the_rest_is_still_checked()
     {
-        // "H" makes the model's cron parser throw (a known bug); the CLI must not crash on it.
+        // "H" once made the model's cron parser throw; it is now refused like any invalid value, as in Kubernetes CronJobs.
         var hashed = Temp("""
             apiVersion: arkonis.dev/v1alpha1
             kind: ArkEvent
@@ -239,7 +239,11 @@ public sealed class ValidateCommandTests
 
         Assert.Equal(1, result.ExitCode);
         var files = result.Json["files"]!.AsArray();
-        Assert.Contains("the validator failed", files[0]!["documents"]![0]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        var document = files[0]!["documents"]![0]!;
+        Assert.False(document["valid"]!.GetValue<bool>());
+        Assert.Null(document["error"]);
+        Assert.Equal("spec.source.cron", document["causes"]![0]!["field"]!.GetValue<string>());
+        Assert.Contains("H (a hashed value) is not supported", document["causes"]![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.True(files[1]!["valid"]!.GetValue<bool>());
     }
 

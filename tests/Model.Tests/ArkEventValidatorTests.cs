@@ -25,6 +25,7 @@ public sealed class ArkEventValidatorTests
         { "cron with seconds", Samples.Cron("0 0 8 * * *"), ["spec.source.cron: Invalid value: \"0 0 8 * * *\": expected exactly 5 fields (minute hour day-of-month month day-of-week), found 6: seconds are not supported; a time zone goes in spec.source.timezone"] },
         { "cron with CRON_TZ prefix", Samples.Cron("CRON_TZ=Europe/Berlin 0 8 * * *"), ["spec.source.cron: Invalid value: \"CRON_TZ=Europe/Berlin 0 8 * * *\": a time zone prefix is not supported; set spec.source.timezone instead"] },
         { "cron with @every", Samples.Cron("@every 5m"), ["spec.source.cron: Invalid value: \"@every 5m\": @every is not supported; use a 5-field expression such as \"*/5 * * * *\""] },
+        { "cron with H", Samples.Cron("H 8 * * *"), ["spec.source.cron: Invalid value: \"H 8 * * *\": H (a hashed value) is not supported, as in Kubernetes CronJobs; use a number such as \"0 8 * * *\""] },
         { "cron that never fires", Samples.Cron("0 0 30 2 *"), ["spec.source.cron: Invalid value: \"0 0 30 2 *\": the expression can never fire (no such date, e.g. February 30)"] },
         { "cron too long", Samples.Cron(new string('1', 300)), ["spec.source.cron: Too long: may not be more than 256 bytes"] },
         { "cron on a webhook", Samples.Webhook().With(e => e.Spec.Source!.Cron = "* * * * *"), ["spec.source.cron: Forbidden: may only be set when type is \"cron\""] },

@@ -54,6 +54,50 @@ public sealed class CronScheduleTests
     }
 
     [Fact]
+    public void Asuncion_midnight_spring_forward_fires_at_the_first_valid_instant_after_the_gap()
+    {
+        // 2020-10-04 00:00 -04 jumped to 01:00 -03 (04:00Z); Paraguay has been on -03 all year since 2024.
+        var daily = Parse("0 0 * * *", "America/Asuncion");
+        Assert.Equal(Utc("2020-10-04T04:00:00"), daily.GetNextOccurrence(Utc("2020-10-03T12:00:00")));
+        Assert.Equal(Utc("2020-10-04T04:00:00"), daily.GetNextOccurrence(Utc("2020-10-04T03:00:00")));
+        Assert.Equal(Utc("2020-10-05T03:00:00"), daily.GetNextOccurrence(Utc("2020-10-04T04:00:00")));
+        var everyMinute = Parse("* * * * *", "America/Asuncion");
+        Assert.Equal(Utc("2020-10-04T04:00:00"), everyMinute.GetNextOccurrence(Utc("2020-10-04T03:59:00")));
+        Assert.Equal(Utc("2020-10-04T04:01:00"), everyMinute.GetNextOccurrence(Utc("2020-10-04T04:00:00")));
+        Assert.Equal(Utc("2020-10-04T04:00:00"), daily.GetLatestOccurrence(Utc("2020-10-04T00:00:00"), Utc("2020-10-04T12:00:00")));
+    }
+
+    [Fact]
+    public void Kathmandu_1986_base_offset_change_at_midnight_fires_after_the_gap()
+    {
+        // 1986-01-01 00:00 +05:30 became 00:15 +05:45 (1985-12-31T18:30Z): not daylight saving, a new base offset.
+        var daily = Parse("0 0 * * *", "Asia/Kathmandu");
+        Assert.Equal(Utc("1985-12-31T18:30:00"), daily.GetNextOccurrence(Utc("1985-12-31T12:00:00")));
+        Assert.Equal(Utc("1986-01-01T18:15:00"), daily.GetNextOccurrence(Utc("1985-12-31T18:30:00")));
+    }
+
+    [Theory]
+    [InlineData("America/Asuncion", "2020-10-03T12:00:00")]
+    [InlineData("America/Asuncion", "2021-03-27T12:00:00")]
+    [InlineData("Asia/Kathmandu", "1985-12-31T06:00:00")]
+    [InlineData("Europe/Berlin", "2026-10-24T12:00:00")]
+    [InlineData("Australia/Lord_Howe", "2026-04-04T06:00:00")]
+    public void Walking_next_occurrences_across_a_change_always_moves_forward(string zone, string start)
+    {
+        foreach (var cron in new[] { "* * * * *", "*/7 * * * *", "0 0 * * *", "30 0 * * *", "15 1 * * *", "0 * * * *" })
+        {
+            var schedule = Parse(cron, zone);
+            var at = Utc(start);
+            var end = at.AddDays(1);
+            while (schedule.GetNextOccurrence(at) is { } next && next <= end)
+            {
+                Assert.True(next > at, $"{cron} in {zone}: {next:o} after {at:o}");
+                at = next;
+            }
+        }
+    }
+
+    [Fact]
     public void New_York_repeated_hour_keeps_interval_schedules()
     {
         // 01:00-01:59 happens twice on 2026-11-01; an every-30-minutes schedule fires in both.
@@ -135,6 +179,8 @@ public sealed class CronScheduleTests
     [InlineData("@every_second", "not supported")]
     [InlineData("@sometimes", "unknown macro")]
     [InlineData("0 0 31 2 *", "never fire")]
+    [InlineData("H 8 * * *", "H (a hashed value) is not supported")]
+    [InlineData("0 H(0-5) * * THU", "H (a hashed value) is not supported")]
     [InlineData("", "empty")]
     public void Refuses_bad_expressions(string cron, string hint)
     {

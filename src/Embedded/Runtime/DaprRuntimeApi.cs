@@ -67,15 +67,15 @@ public class DaprRuntimeApi(InMemoryPubSub pubSub, InMemoryStateStore state, Run
         return Task.FromResult(response);
     }
 
-    public virtual Task<Empty> PublishEvent(PublishEventRequest request, ServerCallContext context)
+    public virtual async Task<Empty> PublishEvent(PublishEventRequest request, ServerCallContext context)
     {
         if (request.PubsubName != components.PubSub)
         {
             // daprd: "pubsub X is not found" (InvalidArgument).
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"pubsub {request.PubsubName} is not found"));
         }
-        pubSub.Publish(request.PubsubName, request.Topic, request.Data.ToByteArray(), request.DataContentType);
-        return Task.FromResult(new Empty());
+        await pubSub.PublishAsync(request.PubsubName, request.Topic, request.Data.ToByteArray(), request.DataContentType);
+        return new Empty();
     }
 
     public virtual Task<GetStateResponse> GetState(GetStateRequest request, ServerCallContext context)

@@ -39,6 +39,12 @@ public sealed record EmbeddedRuntimeOptions
     /// </summary>
     public DaprdBehaviour Daprd { get; init; } = new();
 
+    /// <summary>
+    /// The pub/sub component's delivery: by default what <c>dapr run -f .</c> gives with <c>components/</c>
+    /// (<c>pubsub.in-memory</c> with <c>components/resiliency.yaml</c>'s inbound retry).
+    /// </summary>
+    public PubSubDelivery PubSub { get; init; } = PubSubDelivery.LocalRun;
+
     /// <summary>The runtime's logging; by default none below Warning, and no provider.</summary>
     public Action<ILoggingBuilder> Logging { get; init; } = logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Warning);
 }
@@ -91,10 +97,12 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
     /// <summary>Every flow start the flow runner received (namespace, pipeline, request).</summary>
     public FlowStartLog FlowStarts => _app.Services.GetRequiredService<FlowStartLog>();
 
-    public static Task<EmbeddedDaprRuntime> StartAsync(TimeSpan flowDelay, ILoggerProvider? logs = null, DaprdBehaviour? daprd = null) =>
+    public static Task<EmbeddedDaprRuntime> StartAsync(
+        TimeSpan flowDelay, ILoggerProvider? logs = null, PubSubDelivery? pubSub = null, DaprdBehaviour? daprd = null) =>
         StartAsync(new EmbeddedRuntimeOptions
         {
             FlowDelay = flowDelay,
+            PubSub = pubSub ?? PubSubDelivery.LocalRun,
             Daprd = daprd ?? new DaprdBehaviour(),
             Logging = logging =>
             {
@@ -127,6 +135,7 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
         services.AddSingleton(options.Components);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AppChannel>();
+        services.AddSingleton(options.PubSub);
         services.AddSingleton<InMemoryPubSub>();
         services.AddSingleton<InMemoryStateStore>();
         services.AddSingleton<DaprRuntimeApi>();

@@ -6,18 +6,40 @@ using System.Text.Json.Nodes;
 
 namespace Arkonis.Embedded.Runtime;
 
-/// <summary>What the app answered to one delivery.</summary>
-public sealed record Delivery(string Id, string Topic, int HttpStatus, string? Reply);
+/// <summary>What the app answered to one delivery, and when it was sent.</summary>
+public sealed record Delivery(string Id, string Topic, int HttpStatus, string? Reply, DateTimeOffset At = default)
+{
+    /// <summary>Acknowledged as daprd reads an answer: a 2xx with no status, SUCCESS or DROP; a 404 is dropped too.</summary>
+    public bool Settled => HttpStatus is >= 200 and < 300 && Reply is null or "SUCCESS" or "DROP" || HttpStatus == 404;
+}
 
 /// <summary>
 /// Delivers published messages to the app like daprd: discovers the route with <c>GET /dapr/subscribe</c> on the app
-/// port, then <c>POST</c>s a CloudEvent 1.0 (<c>application/cloudevents+json</c>), redelivering on RETRY or a non-2xx
-/// answer (other than 404), a few times (as <c>components/resiliency.yaml</c> makes daprd do).
+/// port, then <c>POST</c>s a CloudEvent 1.0 (<c>application/cloudevents+json</c>). What follows an answer that is not
+/// an acknowledgement (RETRY, a non-2xx other than 404, no answer) is the component's and daprd's:
+/// <see cref="PubSubDelivery"/> says which component is modelled and with which settings.
 /// </summary>
-public sealed class InMemoryPubSub(AppChannel app) : IDisposable
+public sealed class InMemoryPubSub : IDisposable
 {
+    private readonly AppChannel app;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly ConcurrentDictionary<(string PubSub, string Topic), string> _routes = new();
+    private readonly ConcurrentDictionary<(string PubSub, string Topic), SemaphoreSlim> _serial = new();
+    private readonly ConcurrentDictionary<string, PendingMessage> _pending = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    public InMemoryPubSub(AppChannel app, PubSubDelivery delivery)
+    {
+        this.app = app;
+        Delivery = delivery;
+        if (delivery.Component == PubSubComponentType.Redis)
+        {
+            _ = ReclaimPendingAsync(_stopping.Token);
+        }
+    }
+
+    /// <summary>The component and settings whose delivery this models.</summary>
+    public PubSubDelivery Delivery { get; }
 
     /// <summary>The app's callback base address (<see cref="AppChannel.Address"/>), set once the app listens.</summary>
     public Uri? AppBase
@@ -36,10 +58,144 @@ public sealed class InMemoryPubSub(AppChannel app) : IDisposable
     /// <summary>Every delivery attempt, in order.</summary>
     public ConcurrentQueue<Delivery> Deliveries { get; } = new();
 
-    public void Dispose() => _http.Dispose();
+    /// <summary><c>pubsub.redis</c>: the ids of messages read but not acknowledged (the consumer group's pending list).</summary>
+    public IReadOnlyCollection<string> Pending => [.. _pending.Keys];
 
-    public void Publish(string pubSub, string topic, byte[] data, string contentType) =>
-        _ = Task.Run(() => DeliverWithRetriesAsync(pubSub, topic, data, contentType));
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _http.Dispose();
+    }
+
+    /// <summary>
+    /// Publishes one message. Under <c>pubsub.in-memory</c> this returns once the subscription has taken the message,
+    /// which waits for the previous message's handling (its retries included) to be over, as the event bus does.
+    /// </summary>
+    public async Task PublishAsync(string pubSub, string topic, byte[] data, string contentType)
+    {
+        var message = new PendingMessage(pubSub, topic, Guid.NewGuid().ToString(), JsonNode.Parse(data),
+            string.IsNullOrEmpty(contentType) ? "application/json" : contentType);
+        var token = _stopping.Token;
+        if (Delivery.Component == PubSubComponentType.InMemory)
+        {
+            var serial = _serial.GetOrAdd((pubSub, topic), _ => new SemaphoreSlim(1, 1));
+            await serial.WaitAsync(token);
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await InMemoryHandlerAsync(message, token);
+                }
+                finally
+                {
+                    serial.Release();
+                }
+            }, CancellationToken.None);
+            return;
+        }
+        message.ReadAt = DateTimeOffset.UtcNow;
+        _pending[message.Id] = message;
+        _ = Task.Run(() => RedisHandlerAsync(message, token), CancellationToken.None);
+    }
+
+    /// <summary><c>in-memory.go</c>'s retryHandler: up to ten calls of daprd's handler, 100 ms apart, then give up.</summary>
+    private async Task InMemoryHandlerAsync(PendingMessage message, CancellationToken token)
+    {
+        for (var call = 0; call < Delivery.InMemoryAttempts && !token.IsCancellationRequested; call++)
+        {
+            if (await DaprHandlerAsync(message, token))
+            {
+                return;
+            }
+            await Delay(Delivery.InMemoryInterval, token);
+        }
+    }
+
+    /// <summary><c>pubsub.redis</c>: acknowledge on success; otherwise the message stays pending for the reclaim loop.</summary>
+    private async Task RedisHandlerAsync(PendingMessage message, CancellationToken token)
+    {
+        if (await DaprHandlerAsync(message, token))
+        {
+            _pending.TryRemove(message.Id, out _);
+        }
+    }
+
+    private async Task ReclaimPendingAsync(CancellationToken token)
+    {
+        using var timer = new PeriodicTimer(Delivery.RedeliverInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token))
+            {
+                var now = DateTimeOffset.UtcNow;
+                foreach (var message in _pending.Values)
+                {
+                    if (now - message.ReadAt >= Delivery.ProcessingTimeout)
+                    {
+                        message.ReadAt = now;
+                        _ = Task.Run(() => RedisHandlerAsync(message, token), CancellationToken.None);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
+    }
+
+    /// <summary>daprd's handler for one message: one delivery, inside the component's inbound retry policy if any.</summary>
+    private async Task<bool> DaprHandlerAsync(PendingMessage message, CancellationToken token)
+    {
+        var retries = Delivery.InboundRetry;
+        for (var attempt = 0; !token.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                var delivery = await DeliverOnceAsync(message.PubSub, message.Topic, message.Data?.DeepClone(), message.Id, message.ContentType);
+                if (delivery.Settled)
+                {
+                    return true;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // The app is not up yet, or went away: a retriable error to daprd.
+            }
+            catch (TaskCanceledException) when (!token.IsCancellationRequested)
+            {
+                // The app did not answer in time: retriable as well.
+            }
+            if (retries is null || attempt >= retries.MaxRetries)
+            {
+                return false;
+            }
+            await Delay(retries.Duration, token);
+        }
+        return false;
+    }
+
+    private static async Task Delay(TimeSpan delay, CancellationToken token)
+    {
+        try
+        {
+            await Task.Delay(delay, token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
+    }
+
+    private sealed class PendingMessage(string pubSub, string topic, string id, JsonNode? data, string contentType)
+    {
+        public string PubSub { get; } = pubSub;
+        public string Topic { get; } = topic;
+        public string Id { get; } = id;
+        public JsonNode? Data { get; } = data;
+        public string ContentType { get; } = contentType;
+        public DateTimeOffset ReadAt { get; set; }
+    }
 
     /// <summary>Sends one CloudEvent (any data) to the topic's route once and returns what the app answered.</summary>
     public async Task<Delivery> DeliverOnceAsync(string pubSub, string topic, JsonNode? data, string? id = null, string dataContentType = "application/json")
@@ -66,6 +222,7 @@ public sealed class InMemoryPubSub(AppChannel app) : IDisposable
         {
             request.Headers.Add("dapr-api-token", AppApiToken);
         }
+        var sentAt = DateTimeOffset.UtcNow;
         using var response = await _http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         string? reply = null;
@@ -80,32 +237,9 @@ public sealed class InMemoryPubSub(AppChannel app) : IDisposable
                 reply = null;
             }
         }
-        var delivery = new Delivery((string)cloudEvent["id"]!, topic, (int)response.StatusCode, reply);
+        var delivery = new Delivery((string)cloudEvent["id"]!, topic, (int)response.StatusCode, reply, sentAt);
         Deliveries.Enqueue(delivery);
         return delivery;
-    }
-
-    private async Task DeliverWithRetriesAsync(string pubSub, string topic, byte[] data, string contentType)
-    {
-        var id = Guid.NewGuid().ToString();
-        var node = JsonNode.Parse(data);
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            try
-            {
-                var delivery = await DeliverOnceAsync(pubSub, topic, node, id, string.IsNullOrEmpty(contentType) ? "application/json" : contentType);
-                var acked = delivery.HttpStatus is >= 200 and < 300 && delivery.Reply is null or "SUCCESS" or "DROP";
-                if (acked || delivery.HttpStatus == 404)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // The app is not up yet, or went away: daprd retries too.
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(200 * (attempt + 1)));
-        }
     }
 
     private async Task<string> RouteAsync(string pubSub, string topic)

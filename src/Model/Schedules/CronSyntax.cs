@@ -44,14 +44,20 @@ internal static class CronSyntax
                 : "unknown macro; supported are @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly";
         }
 
-        var fields = text.Split(Blanks, StringSplitOptions.RemoveEmptyEntries).Length;
-        return fields switch
+        var fields = text.Split(Blanks, StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length switch
         {
+            5 when fields.Any(IsHashed) => "H (a hashed value) is not supported, as in Kubernetes CronJobs; use a number such as \"0 8 * * *\"",
             5 => null,
             6 => "expected exactly 5 fields (minute hour day-of-month month day-of-week), found 6: seconds are not supported; a time zone goes in spec.source.timezone",
-            _ => $"expected exactly 5 fields (minute hour day-of-month month day-of-week), found {fields}",
+            var count => $"expected exactly 5 fields (minute hour day-of-month month day-of-week), found {count}",
         };
     }
+
+    // Cronos reads H (H, H/5, H(0-29)) as a value hashed from a seed, and without one throws MissingSeedException
+    // rather than a format error. The only name with an H in it is THU; any other H is the hash.
+    private static bool IsHashed(string field) =>
+        field.Replace("THU", string.Empty, StringComparison.OrdinalIgnoreCase).Contains('H', StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Drops Cronos' generic lead-in so the message says only what is wrong.</summary>
     public static string Reword(string cronosMessage)

@@ -43,6 +43,20 @@ public sealed class ValidatingWebhookTests(AdmissionApp app) : IClassFixture<Adm
     }
 
     [Fact]
+    public async Task A_cron_with_H_is_denied_as_invalid_not_a_500()
+    {
+        var obj = Event("nightly", """{"source":{"type":"cron","cron":"H 8 * * *"},"targets":[{"pipeline":"a"}]}""");
+
+        var response = await _client.ValidateAsync(ApiServer.Review("CREATE", obj));
+
+        Assert.False(response["allowed"]!.GetValue<bool>());
+        Assert.Equal(422, response["status"]!["code"]!.GetValue<int>());
+        Assert.Equal(
+            "ArkEvent.arkonis.dev \"nightly\" is invalid: spec.source.cron: Invalid value: \"H 8 * * *\": H (a hashed value) is not supported, as in Kubernetes CronJobs; use a number such as \"0 8 * * *\"",
+            response["status"]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Single_problem_message_has_no_brackets_and_kubectl_prints_it_inline()
     {
         var obj = Event("nightly", """{"source":{"type":"cron"},"targets":[{"pipeline":"a"}]}""");

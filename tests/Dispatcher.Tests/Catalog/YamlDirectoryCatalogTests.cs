@@ -80,6 +80,18 @@ public sealed class YamlDirectoryCatalogTests : IDisposable
         Assert.Contains(byName["bad"].Problems, p => p.StartsWith("spec.source.cron:", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void An_event_with_an_H_cron_is_kept_as_invalid_not_an_exception()
+    {
+        File.WriteAllText(Path.Combine(_directory, "hashed.yaml"), Valid.Replace("name: ok", "name: hashed").Replace("type: webhook", "type: cron, cron: \"H 8 * * *\""));
+
+        var scan = YamlDirectoryLoader.Load(_directory, "default", TimeProvider.System);
+
+        var entry = Assert.Single(scan.Entries).Entry;
+        Assert.False(entry.IsValid);
+        Assert.Contains("spec.source.cron: Invalid value: \"H 8 * * *\": H (a hashed value) is not supported", Assert.Single(entry.Problems), StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, string> MultiDocumentFiles => new()
     {
         { "a separator with a comment", Valid + "\n--- # the second one\n" + Valid.Replace("name: ok", "name: ok2") },

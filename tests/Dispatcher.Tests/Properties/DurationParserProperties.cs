@@ -13,12 +13,11 @@ public sealed class DurationParserProperties
 {
     private const long Cases = 20_000;
 
-    /// <summary>Durations whose every number is small enough that no sum can leave TimeSpan's range.</summary>
-    private static readonly Gen<string> InRange = Gen.Frequency(
+    /// <summary>Durations with small numbers, and hostile text whose digit runs may be of any length.</summary>
+    private static readonly Gen<string> Mixed = Gen.Frequency(
         (3, Gen.Select(Gen.OneOf("h", "m", "s", "ms"), Gen.Long[0, 99_999]).Array[1, 4]
             .Select(parts => string.Concat(parts.Select(p => p.Item2.ToString(CultureInfo.InvariantCulture) + p.Item1)))),
-        (2, HostileInput.Text(8, "1", "0", "60", "9999", "h", "m", "s", "ms", "us", "µs", "ns", "d", ".", "-", "+", " ", "H", "Ms")
-            .Where(t => !t.Any(char.IsAsciiDigit) || t.Split(t.Where(c => !char.IsAsciiDigit(c)).Distinct().ToArray()).All(run => run.Length <= 5))));
+        (2, HostileInput.Text(8, "1", "0", "60", "9999", "999999999", "h", "m", "s", "ms", "us", "µs", "ns", "d", ".", "-", "+", " ", "H", "Ms")));
 
     /// <summary>Up to the nine digits a number may have: 999999999h is past TimeSpan.MaxValue.</summary>
     private static readonly Gen<string> Huge =
@@ -28,12 +27,10 @@ public sealed class DurationParserProperties
     [Fact]
     public void It_never_throws_and_agrees_with_the_reference_reading()
     {
-        Check(InRange);
+        Check(Mixed);
     }
 
-    [Fact(Skip = "Known bug, outside this branch's scope (src/Dispatcher): RequestTimeout.TryParse throws OverflowException for "
-        + "\"999999999h\" (TimeSpan * long), so ?mode=sync&timeout=999999999h is a 500 from the fire endpoint instead of 400 invalid-timeout. "
-        + "Unskip once TryParse refuses totals past TimeSpan.MaxValue (or past MaxSyncTimeout).")]
+    [Fact]
     public void Nine_digit_numbers_are_refused_not_thrown()
     {
         Check(Huge);
@@ -97,6 +94,8 @@ public sealed class DurationParserProperties
             next = index + 1;
         }
 
-        return total > 0 && total <= (decimal)TimeSpan.MaxValue.TotalMilliseconds ? TimeSpan.FromMilliseconds((double)total) : null;
+        // Exact in ticks: a double (TimeSpan.FromMilliseconds(double)) loses the last digits of totals above 2^53 ticks.
+        var ticks = total * TimeSpan.TicksPerMillisecond;
+        return total > 0 && ticks <= TimeSpan.MaxValue.Ticks ? TimeSpan.FromTicks((long)ticks) : null;
     }
 }

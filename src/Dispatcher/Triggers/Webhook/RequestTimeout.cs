@@ -4,7 +4,9 @@ namespace Arkonis.Dispatcher.Triggers.Webhook;
 
 /// <summary>
 /// Parses the <c>timeout</c> of a sync fire: Go-style durations such as <c>120s</c>, <c>2m</c>, <c>1m30s</c>,
-/// <c>500ms</c>, <c>1h</c>. Units appear at most once, largest first. Anything else is an error, never a default.
+/// <c>500ms</c>, <c>1h</c>. Units appear at most once, largest first. Anything else is an error, never a default,
+/// and so is a total past <see cref="TimeSpan.MaxValue"/> (<c>999999999h</c>): the sum is kept in ticks and checked
+/// before each step, so it never overflows.
 /// </summary>
 public static class RequestTimeout
 {
@@ -25,7 +27,7 @@ public static class RequestTimeout
         }
         var span = text.AsSpan();
         var nextUnit = 0;
-        var total = TimeSpan.Zero;
+        var totalTicks = 0L;
         while (!span.IsEmpty)
         {
             var digits = 0;
@@ -50,11 +52,17 @@ public static class RequestTimeout
             {
                 return false;
             }
-            total += Units[index].Size * number;
+            // number * unit may not take the total past TimeSpan.MaxValue; checked by division, so nothing overflows.
+            var unitTicks = Units[index].Size.Ticks;
+            if (number > (TimeSpan.MaxValue.Ticks - totalTicks) / unitTicks)
+            {
+                return false;
+            }
+            totalTicks += number * unitTicks;
             nextUnit = index + 1;
             span = span[unitLength..];
         }
-        timeout = total;
-        return total > TimeSpan.Zero;
+        timeout = TimeSpan.FromTicks(totalTicks);
+        return totalTicks > 0;
     }
 }

@@ -41,6 +41,7 @@ public static class TriggerApi
     {
         services.AddValidatedOptions<TriggerApiOptions, TriggerApiOptionsValidator>(TriggerApiOptions.SectionName);
         services.AddSingleton<WebhookTokens>();
+        services.AddHostedService<WebhookTokenRefresher>();
         services.AddSingleton<RunReader>();
         services.AddTriggerRateLimiting();
         return services;
@@ -51,6 +52,7 @@ public static class TriggerApi
         var triggers = app.MapGroup("/triggers/{namespace}/{name}")
             .RequirePublicPort()
             .RequireRateLimiting(TriggerRateLimiting.PolicyName)
+            .WithMetadata(TriggerRateLimiting.PerClient)
             .WithTags("Triggers");
         triggers.MapPost("/fire", FireAsync)
             .WithName("FireTrigger")
@@ -263,8 +265,9 @@ public static class TriggerApi
     }
 
     /// <summary>
-    /// The token is checked against the Secret named after the trigger whether or not the trigger exists, so an
-    /// unknown trigger and a wrong token look the same (401). Only a caller holding a valid token learns "404".
+    /// An unknown trigger and a wrong token look the same (401): a name the catalog does not hold is compared against a
+    /// dummy (never read from the store). Only a caller holding a valid token of a trigger removed within
+    /// <see cref="WebhookTokens.GoneRetention"/> learns "404".
     /// </summary>
     private static async Task<(CatalogEntry? Entry, ProblemHttpResult? Denied)> AuthenticateAsync(
         string @namespace, string name, HttpContext http, TriggerServices services, CancellationToken cancellationToken)

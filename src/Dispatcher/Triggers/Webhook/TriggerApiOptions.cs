@@ -27,14 +27,29 @@ public sealed record TriggerApiOptions
     /// <summary>What a 503 tells the caller in <c>Retry-After</c>.</summary>
     public int SidecarRetryAfterSeconds { get; init; } = 5;
 
-    /// <summary>How long a token read from the secret store is trusted; a rotated token works after at most this.</summary>
+    /// <summary>
+    /// How long a token read from the secret store is trusted. The tokens of the catalog's webhook triggers are read
+    /// again in the background every half of this, so a request never waits for the store while they are fresh.
+    /// </summary>
     public TimeSpan TokenCacheTtl { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A token that does not match a known trigger's cached one is checked against the store again when the cache is
+    /// at least this old, so a rotated token works within this interval, not the TTL; at most one such read per trigger per interval.
+    /// </summary>
+    public TimeSpan TokenRecheckInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Fires (and run reads) per second per trigger, refilled continuously.</summary>
     public int RatePerSecond { get; init; } = 50;
 
     /// <summary>How many requests a trigger may burst above its rate.</summary>
     public int RateBurst { get; init; } = 100;
+
+    /// <summary>Requests per second per client address (an IPv6 client by its /64), before authentication.</summary>
+    public int ClientRatePerSecond { get; init; } = 1000;
+
+    /// <summary>How many requests a client address may burst above its rate.</summary>
+    public int ClientRateBurst { get; init; } = 2000;
 
     /// <summary>The Dapr secret store that holds the webhook tokens.</summary>
     public string SecretStore { get; init; } = "arkevent-secrets";
@@ -50,6 +65,9 @@ public sealed class TriggerApiOptionsValidator : AbstractValidator<TriggerApiOpt
         RuleFor(o => o.MaxSyncTimeout).GreaterThanOrEqualTo(o => o.DefaultSyncTimeout).WithMessage("must be at least TriggerApi:DefaultSyncTimeout");
         RuleFor(o => o.SidecarRetryAfterSeconds).InclusiveBetween(1, 3600).WithMessage("must be 1..3600");
         RuleFor(o => o.TokenCacheTtl).GreaterThanOrEqualTo(TimeSpan.Zero).WithMessage("must not be negative");
+        RuleFor(o => o.TokenRecheckInterval).GreaterThanOrEqualTo(TimeSpan.Zero).WithMessage("must not be negative");
+        RuleFor(o => o.ClientRatePerSecond).InclusiveBetween(1, 1_000_000).WithMessage("must be 1..1000000");
+        RuleFor(o => o.ClientRateBurst).InclusiveBetween(1, 1_000_000).WithMessage("must be 1..1000000");
         RuleFor(o => o.RatePerSecond).InclusiveBetween(1, 1_000_000).WithMessage("must be 1..1000000");
         RuleFor(o => o.RateBurst).InclusiveBetween(1, 1_000_000).WithMessage("must be 1..1000000");
         RuleFor(o => o.SecretStore).NotEmpty().WithMessage("is required");

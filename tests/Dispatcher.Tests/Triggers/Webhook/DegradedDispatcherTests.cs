@@ -130,6 +130,52 @@ public sealed class DegradedDispatcherTests(DegradedDispatcherFixture app) : ICl
         Assert.Equal((200, "RETRY"), (delivery.HttpStatus, delivery.Reply));
     }
 
+    /// <summary>
+    /// The dispatcher's RETRY (it cannot route the completion while its workflow engine is down) under each pub/sub
+    /// component's delivery: pubsub.in-memory without a Resiliency calls it ten times and drops the message
+    /// (components-contrib pubsub/in-memory/in-memory.go); pubsub.redis keeps it pending and redelivers it after
+    /// processingTimeout for as long as it is not acknowledged (components-contrib pubsub/redis).
+    /// </summary>
+    [Theory]
+    [InlineData(Embedded.Runtime.PubSubComponentType.InMemory)]
+    [InlineData(Embedded.Runtime.PubSubComponentType.Redis)]
+    public async Task A_completion_the_dispatcher_answers_RETRY_is_redelivered_as_the_component_does(Embedded.Runtime.PubSubComponentType component)
+    {
+        var delivery = new Embedded.Runtime.PubSubDelivery
+        {
+            Component = component,
+            ProcessingTimeout = TimeSpan.FromMilliseconds(150),
+            RedeliverInterval = TimeSpan.FromMilliseconds(50),
+        };
+        var channel = new Embedded.Runtime.AppChannel { Address = app.Sidecar.PubSub.AppBase, ApiToken = DegradedDispatcherFixture.AppApiToken };
+        using var pubSub = new Embedded.Runtime.InMemoryPubSub(channel, delivery);
+        var completion = new JsonObject
+        {
+            ["namespace"] = "default", ["flow"] = "echo", ["runId"] = "echo-2", ["phase"] = "Succeeded",
+            ["completedAt"] = DateTimeOffset.UtcNow, ["correlationId"] = "default.down.0456.echo",
+        };
+
+        await pubSub.PublishAsync("arkevent-pubsub", "flow-completed", System.Text.Encoding.UTF8.GetBytes(completion.ToJsonString()), "application/json");
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (pubSub.Deliveries.Count < 12 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50);
+        }
+        await Task.Delay(500);
+
+        var deliveries = pubSub.Deliveries.ToArray();
+        Assert.All(deliveries, d => Assert.Equal((200, "RETRY"), (d.HttpStatus, d.Reply)));
+        if (component == Embedded.Runtime.PubSubComponentType.InMemory)
+        {
+            Assert.Equal(10, deliveries.Length);
+        }
+        else
+        {
+            Assert.True(deliveries.Length >= 12, $"{deliveries.Length} deliveries");
+            Assert.Single(pubSub.Pending);
+        }
+    }
+
     [Fact]
     public async Task With_the_secret_store_down_authentication_gets_503_not_401()
     {

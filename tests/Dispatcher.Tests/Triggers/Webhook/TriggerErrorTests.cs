@@ -77,9 +77,39 @@ public sealed class TriggerErrorTests(DispatcherFixture app) : IClassFixture<Dis
     [Fact]
     public async Task A_valid_token_for_a_trigger_that_is_gone_gets_404()
     {
+        // Only the catalog's triggers are read from the secret store, so "gone" means it was in the catalog a moment ago.
         app.Sidecar.Runtime.Secrets["deleted-webhook-token"] = new Dictionary<string, string> { ["token"] = DispatcherFixture.Token };
+        var file = Path.Combine(app.CatalogDirectory, "deleted.yaml");
+        await File.WriteAllTextAsync(file, """
+            apiVersion: arkonis.dev/v1alpha1
+            kind: ArkEvent
+            metadata: { name: deleted, namespace: default }
+            spec:
+              source: { type: webhook }
+              targets:
+                - pipeline: echo
+            """);
+        await DispatcherFixture.EventuallyAsync(
+            async () =>
+            {
+                using var read = DispatcherFixture.Authorized(HttpMethod.Get, "/triggers/default/deleted/runs/x");
+                using var response = await app.Public.SendAsync(read);
+                return response.StatusCode;
+            },
+            s => s == HttpStatusCode.NotFound,
+            TimeSpan.FromSeconds(10),
+            "the new trigger to accept its token");
+        File.Delete(file);
+        await DispatcherFixture.EventuallyAsync(
+            () => Task.FromResult(app.Catalog.Find("default", "deleted") is null),
+            gone => gone,
+            TimeSpan.FromSeconds(10),
+            "the trigger to leave the catalog");
+
         using var request = DispatcherFixture.Authorized(HttpMethod.Post, "/triggers/default/deleted/fire");
         await ExpectProblemAsync(request, HttpStatusCode.NotFound, "trigger-not-found");
+        using var wrong = DispatcherFixture.Authorized(HttpMethod.Post, "/triggers/default/deleted/fire", token: "not-the-token");
+        await ExpectProblemAsync(wrong, HttpStatusCode.Unauthorized, "unauthorized");
     }
 
     [Theory]

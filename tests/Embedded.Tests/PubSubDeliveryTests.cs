@@ -1,0 +1,257 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Arkonis.Embedded.Hosting;
+using Arkonis.Embedded.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Arkonis.Embedded.Tests;
+
+/// <summary>
+/// A RETRY answer under each pub/sub component the dispatcher meets (the dispatcher answers RETRY when it cannot route
+/// a completion yet, src/Dispatcher/Flows/FlowCompletedSubscription.cs). Sources:
+/// components-contrib pubsub/in-memory/in-memory.go (ten handler calls, 100 ms apart, then the message is dropped;
+/// transactional event bus, internal/eventbus/event_bus.go), dapr pkg/runtime/subscription/subscription.go (the
+/// component's inbound Resiliency policy around each delivery), components-contrib pubsub/redis and
+/// common/component/redis/settings.go (pending until acknowledged, reclaimed after processingTimeout, checked every
+/// redeliverInterval).
+/// </summary>
+public sealed class PubSubDeliveryTests
+{
+    /// <summary>An app subscribing to arkevent-pubsub/flow-completed that answers RETRY to the first <c>retries</c> deliveries of each message.</summary>
+    private sealed class RetryingApp : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly ConcurrentDictionary<string, int> _seen = new();
+
+        private RetryingApp(WebApplication app, int port)
+        {
+            _app = app;
+            Address = new Uri($"http://127.0.0.1:{port}");
+        }
+
+        public Uri Address { get; }
+
+        public int Retries { get; set; }
+
+        public int Status { get; set; } = 200;
+
+        public ConcurrentQueue<(string Id, DateTimeOffset At)> Received { get; } = new();
+
+        public static async Task<RetryingApp> StartAsync()
+        {
+            var port = FreePorts.Next();
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            var app = builder.Build();
+            var retrying = new RetryingApp(app, port);
+            app.MapGet("/dapr/subscribe", () => Results.Text(
+                """[{"pubsubName":"arkevent-pubsub","topic":"flow-completed","route":"/flow-completed"}]""", "application/json"));
+            app.MapPost("/flow-completed", async (HttpContext context) =>
+            {
+                using var reader = new StreamReader(context.Request.Body);
+                var id = (string)System.Text.Json.Nodes.JsonNode.Parse(await reader.ReadToEndAsync())!["id"]!;
+                retrying.Received.Enqueue((id, DateTimeOffset.UtcNow));
+                var seen = retrying._seen.AddOrUpdate(id, 1, (_, n) => n + 1);
+                if (retrying.Status != 200)
+                {
+                    return Results.StatusCode(retrying.Status);
+                }
+                return Results.Json(new { status = seen <= retrying.Retries ? "RETRY" : "SUCCESS" });
+            });
+            await app.StartAsync();
+            return retrying;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    private static async Task<(EmbeddedDaprRuntime Runtime, RetryingApp App)> StartAsync(PubSubDelivery delivery)
+    {
+        var app = await RetryingApp.StartAsync();
+        var runtime = await EmbeddedDaprRuntime.StartAsync(new EmbeddedRuntimeOptions { PubSub = delivery });
+        runtime.PubSub.AppBase = app.Address;
+        return (runtime, app);
+    }
+
+    private static Task Publish(EmbeddedDaprRuntime runtime, string text = "{}") =>
+        runtime.PubSub.PublishAsync("arkevent-pubsub", "flow-completed", Encoding.UTF8.GetBytes(text), "application/json");
+
+    private static async Task Until(Func<bool> done, TimeSpan within)
+    {
+        var until = DateTime.UtcNow + within;
+        while (!done() && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task In_memory_without_resiliency_calls_the_handler_ten_times_100_ms_apart_then_drops_the_message()
+    {
+        var (runtime, app) = await StartAsync(PubSubDelivery.InMemoryOnly);
+        await using var _ = runtime;
+        await using var __ = app;
+        app.Retries = int.MaxValue;
+
+        await Publish(runtime);
+        await Until(() => app.Received.Count >= 10, TimeSpan.FromSeconds(10));
+        await Task.Delay(600);
+
+        var received = app.Received.ToArray();
+        Assert.Equal(10, received.Length);
+        Assert.Single(received.Select(r => r.Id).Distinct());
+        Assert.All(received.Zip(received.Skip(1)), pair => Assert.True(pair.Second.At - pair.First.At >= TimeSpan.FromMilliseconds(90)));
+    }
+
+    [Fact]
+    public async Task In_memory_without_resiliency_delivers_a_message_answered_RETRY_a_few_times()
+    {
+        var (runtime, app) = await StartAsync(PubSubDelivery.InMemoryOnly);
+        await using var _ = runtime;
+        await using var __ = app;
+        app.Retries = 3;
+
+        await Publish(runtime);
+        await Until(() => runtime.PubSub.Deliveries.Any(d => d.Reply == "SUCCESS"), TimeSpan.FromSeconds(10));
+        await Task.Delay(300);
+
+        Assert.Equal(["RETRY", "RETRY", "RETRY", "SUCCESS"], runtime.PubSub.Deliveries.Select(d => d.Reply));
+    }
+
+    [Fact]
+    public async Task In_memory_with_a_resiliency_policy_retries_inside_each_of_its_ten_calls()
+    {
+        // components/resiliency.yaml's shape (constant), shortened: each of in-memory's ten calls is daprd's delivery
+        // with its inbound retries, so a message that is never acknowledged is sent 10 x (1 + maxRetries) times.
+        var (runtime, app) = await StartAsync(PubSubDelivery.InMemoryOnly with { InboundRetry = new ConstantRetry(TimeSpan.FromMilliseconds(20), 2) });
+        await using var _ = runtime;
+        await using var __ = app;
+        app.Retries = int.MaxValue;
+
+        await Publish(runtime);
+        await Until(() => app.Received.Count >= 30, TimeSpan.FromSeconds(10));
+        await Task.Delay(600);
+
+        Assert.Equal(30, app.Received.Count);
+    }
+
+    [Fact]
+    public void By_default_the_runtime_models_in_memory_with_the_resiliency_of_components()
+    {
+        // The default, as `dapr run -f .` with components/ gives: resiliency.yaml's 2 s x 30 retries in each call.
+        Assert.Equal(PubSubDelivery.ComponentsResiliency, PubSubDelivery.LocalRun.InboundRetry);
+        Assert.Equal(PubSubComponentType.InMemory, new EmbeddedRuntimeOptions().PubSub.Component);
+        var resiliency = File.ReadAllText(Path.Combine(Repo.Root, "components", "resiliency.yaml"));
+        Assert.Matches(@"policy: constant\s+duration: 2s\s+maxRetries: 30", resiliency);
+        Assert.Matches(@"arkevent-pubsub:\s+inbound:\s+retry: completion-redelivery", resiliency);
+    }
+
+    [Fact]
+    public async Task In_memory_delivers_one_message_at_a_time_and_a_publish_waits_for_the_message_before_it()
+    {
+        var (runtime, app) = await StartAsync(PubSubDelivery.InMemoryOnly with { InMemoryInterval = TimeSpan.FromMilliseconds(150) });
+        await using var _ = runtime;
+        await using var __ = app;
+        app.Retries = 3;
+
+        await Publish(runtime);
+        var second = Stopwatch();
+        await Publish(runtime);
+        var waited = second.Elapsed;
+        await Until(() => runtime.PubSub.Deliveries.Count(d => d.Reply == "SUCCESS") == 2, TimeSpan.FromSeconds(10));
+
+        // The first message's three RETRYs (150 ms apart) hold the topic; the second is not sent before they are over.
+        Assert.True(waited >= TimeSpan.FromMilliseconds(400), $"second publish returned after {waited}");
+        var ids = runtime.PubSub.Deliveries.Select(d => d.Id).ToArray();
+        Assert.Equal(8, ids.Length);
+        Assert.Single(ids[..4].Distinct());
+        Assert.Single(ids[4..].Distinct());
+    }
+
+    private static System.Diagnostics.Stopwatch Stopwatch() => System.Diagnostics.Stopwatch.StartNew();
+
+    [Fact]
+    public async Task Redis_redelivers_a_RETRY_after_the_processing_timeout_until_it_is_acknowledged()
+    {
+        var delivery = new PubSubDelivery
+        {
+            Component = PubSubComponentType.Redis,
+            ProcessingTimeout = TimeSpan.FromMilliseconds(400),
+            RedeliverInterval = TimeSpan.FromMilliseconds(100),
+        };
+        var (runtime, app) = await StartAsync(delivery);
+        await using var _ = runtime;
+        await using var __ = app;
+        app.Retries = 2;
+
+        var published = DateTimeOffset.UtcNow;
+        await Publish(runtime);
+        await Until(() => runtime.PubSub.Deliveries.Any(d => d.Reply == "SUCCESS"), TimeSpan.FromSeconds(10));
+        await Task.Delay(700);
+
+        // A message is pending from the moment it is read; it is reclaimed once idle for processingTimeout.
+        var deliveries = runtime.PubSub.Deliveries.ToArray();
+        Assert.Equal(["RETRY", "RETRY", "SUCCESS"], deliveries.Select(d => d.Reply));
+        Assert.All(deliveries.Index(), d => Assert.True(d.Item.At - published >= d.Index * TimeSpan.FromMilliseconds(390), $"delivery {d.Index} at {d.Item.At - published}"));
+        Assert.Empty(runtime.PubSub.Pending);
+    }
+
+    [Fact]
+    public async Task Redis_never_drops_an_unacknowledged_message_and_handles_others_meanwhile()
+    {
+        var delivery = new PubSubDelivery
+        {
+            Component = PubSubComponentType.Redis,
+            ProcessingTimeout = TimeSpan.FromMilliseconds(200),
+            RedeliverInterval = TimeSpan.FromMilliseconds(50),
+        };
+        var (runtime, app) = await StartAsync(delivery);
+        await using var _ = runtime;
+        await using var __ = app;
+        app.Retries = int.MaxValue;
+
+        await Publish(runtime);
+        await Until(() => app.Received.Count >= 12, TimeSpan.FromSeconds(10));
+
+        Assert.True(app.Received.Count >= 12);
+        Assert.Single(runtime.PubSub.Pending);
+        app.Retries = 0;
+        await Publish(runtime);
+        await Until(() => runtime.PubSub.Pending.Count == 0, TimeSpan.FromSeconds(5));
+        Assert.Empty(runtime.PubSub.Pending);
+    }
+
+    [Theory]
+    [InlineData(PubSubComponentType.InMemory)]
+    [InlineData(PubSubComponentType.Redis)]
+    public async Task A_404_is_dropped_and_a_500_is_retried_under_each_component(PubSubComponentType component)
+    {
+        var delivery = new PubSubDelivery
+        {
+            Component = component,
+            ProcessingTimeout = TimeSpan.FromMilliseconds(100),
+            RedeliverInterval = TimeSpan.FromMilliseconds(50),
+        };
+        var (runtime, app) = await StartAsync(delivery);
+        await using var _ = runtime;
+        await using var __ = app;
+
+        app.Status = 404;
+        await Publish(runtime);
+        await Task.Delay(500);
+        Assert.Single(app.Received);
+
+        app.Status = 500;
+        await Publish(runtime);
+        await Until(() => app.Received.Count >= 4, TimeSpan.FromSeconds(5));
+        Assert.True(app.Received.Count >= 4);
+    }
+}
