@@ -16,7 +16,8 @@ namespace Arkonis.Embedded;
 /// runtime on daprd's ports, then the dispatcher's own Program in local mode against it (trigger API on 8092), the
 /// sample flow runner behind service invocation, the ArkEvents of <c>samples/events</c> and the tokens of
 /// <c>components/secrets.json</c>. Settings, from the environment or the command line: <c>Ports:Public</c> (8092),
-/// <c>Ports:Callback</c> (8093), <c>Ports:Dashboard</c> (8095), <c>DAPR_GRPC_PORT</c> (50001), <c>DAPR_HTTP_PORT</c> (3500).
+/// <c>Ports:Callback</c> (8093), <c>Ports:Dashboard</c> (8095), <c>DAPR_GRPC_PORT</c> (50001), <c>DAPR_HTTP_PORT</c> (3500),
+/// <c>DAPR_API_TOKEN</c> (none: when set, the runtime refuses calls without it, as daprd does, and the dispatcher is given it).
 /// Not top-level statements: the dispatcher's own <c>Program</c> must stay the only one in scope.
 /// </summary>
 internal static class EmbeddedRun
@@ -44,6 +45,7 @@ internal static class EmbeddedRun
             HttpPort = Port(settings, "DAPR_HTTP_PORT", 3500),
             SecretsFile = layout.SecretsFile,
             CronTicks = true,
+            Daprd = new DaprdBehaviour { ApiToken = settings["DAPR_API_TOKEN"] is { Length: > 0 } token ? token : null },
             // As `dapr run -f .` with components/: pubsub.in-memory, and resiliency.yaml's inbound retry.
             PubSub = PubSubDelivery.LocalRun,
             Logging = logging => logging.ClearProviders()
@@ -62,7 +64,13 @@ internal static class EmbeddedRun
 
         // The dispatcher's content root (its appsettings.json), for the factory that runs its Program here.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ARKONIS_DISPATCHER", layout.DispatcherProject);
-        await using var dispatcher = new DispatcherApp(runtime, layout.EventsDirectory, new Dictionary<string, string?>())
+        // The token the runtime requires, given to the dispatcher too (from the command line it would not see it otherwise).
+        var dispatcherSettings = new Dictionary<string, string?>();
+        if (options.Daprd.ApiToken is { } apiToken)
+        {
+            dispatcherSettings["DAPR_API_TOKEN"] = apiToken;
+        }
+        await using var dispatcher = new DispatcherApp(runtime, layout.EventsDirectory, dispatcherSettings)
         {
             PublicPort = publicPort,
             CallbackPort = callbackPort,

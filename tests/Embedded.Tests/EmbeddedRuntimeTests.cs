@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Arkonis.Embedded.Tests;
 
-/// <summary>The runtime's state store and cron binding, through the real DaprClient and over HTTP, as daprd serves them.</summary>
+/// <summary>The runtime's state store, API token and cron binding, through the real DaprClient and over HTTP, as daprd serves them.</summary>
 public sealed class EmbeddedRuntimeTests
 {
     private sealed record Watermark(int Minute);
@@ -33,6 +33,68 @@ public sealed class EmbeddedRuntimeTests
         await dapr.DeleteStateAsync("arkevent-state", "w");
         Assert.Null(await dapr.GetStateAsync<Watermark?>("arkevent-state", "w"));
         await Assert.ThrowsAsync<DaprException>(() => dapr.GetStateAsync<Watermark?>("another-store", "w"));
+    }
+
+    [Fact]
+    public async Task A_first_write_save_without_an_ETag_inserts_only_when_the_key_is_absent_as_daprd_does()
+    {
+        await using var runtime = await EmbeddedDaprRuntime.StartAsync(new EmbeddedRuntimeOptions());
+        using var dapr = new DaprClientBuilder().UseGrpcEndpoint(runtime.GrpcEndpoint).UseHttpEndpoint(runtime.HttpEndpoint).Build();
+        var firstWrite = new StateOptions { Concurrency = ConcurrencyMode.FirstWrite };
+
+        Assert.True(await dapr.TrySaveStateAsync("arkevent-state", "claim", new Watermark(1), string.Empty, firstWrite));
+        Assert.False(await dapr.TrySaveStateAsync("arkevent-state", "claim", new Watermark(2), string.Empty, firstWrite));
+        Assert.Equal(new Watermark(1), await dapr.GetStateAsync<Watermark>("arkevent-state", "claim"));
+
+        // With the current ETag a first-write save replaces the value; a plain save (last-write) always does.
+        var (_, etag) = await dapr.GetStateAndETagAsync<Watermark>("arkevent-state", "claim");
+        Assert.True(await dapr.TrySaveStateAsync("arkevent-state", "claim", new Watermark(3), etag, firstWrite));
+        await dapr.SaveStateAsync("arkevent-state", "claim", new Watermark(4));
+        Assert.Equal(new Watermark(4), await dapr.GetStateAsync<Watermark>("arkevent-state", "claim"));
+        Assert.Equal(["claim"], runtime.State.Keys());
+    }
+
+    [Fact]
+    public async Task With_an_API_token_every_call_without_it_is_refused_on_both_ports_as_daprd_does()
+    {
+        await using var runtime = await EmbeddedDaprRuntime.StartAsync(new EmbeddedRuntimeOptions
+        {
+            Daprd = new DaprdBehaviour { ApiToken = "embedded-token" },
+        });
+        using var withoutToken = new DaprClientBuilder().UseGrpcEndpoint(runtime.GrpcEndpoint).UseHttpEndpoint(runtime.HttpEndpoint)
+            .UseDaprApiToken(string.Empty).Build();
+        using var withToken = new DaprClientBuilder().UseGrpcEndpoint(runtime.GrpcEndpoint).UseHttpEndpoint(runtime.HttpEndpoint)
+            .UseDaprApiToken("embedded-token").Build();
+
+        var refused = await Assert.ThrowsAsync<DaprException>(() => withoutToken.GetStateAsync<Watermark?>("arkevent-state", "w"));
+        Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, Assert.IsType<Grpc.Core.RpcException>(refused.InnerException).StatusCode);
+        await withToken.SaveStateAsync("arkevent-state", "w", new Watermark(1));
+        Assert.Equal(new Watermark(1), await withToken.GetStateAsync<Watermark>("arkevent-state", "w"));
+
+        using var http = new HttpClient { BaseAddress = new Uri(runtime.HttpEndpoint) };
+        using (var response = await http.GetAsync("/v1.0/invoke/flow-runner/method/healthz"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1.0/invoke/flow-runner/method/healthz");
+        request.Headers.Add("dapr-api-token", "embedded-token");
+        using (var response = await http.SendAsync(request))
+        {
+            Assert.NotEqual(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        Assert.Contains("/v1.0/invoke/flow-runner/method/healthz", runtime.Daprd.Unauthenticated);
+    }
+
+    [Fact]
+    public async Task Without_an_API_token_nothing_is_refused_for_one()
+    {
+        await using var runtime = await EmbeddedDaprRuntime.StartAsync(new EmbeddedRuntimeOptions());
+        using var dapr = new DaprClientBuilder().UseGrpcEndpoint(runtime.GrpcEndpoint).UseDaprApiToken(string.Empty).Build();
+
+        Assert.Null(await dapr.GetStateAsync<Watermark?>("arkevent-state", "w"));
+        Assert.Null(runtime.Daprd.ApiToken);
+        Assert.Equal(TimeSpan.Zero, runtime.Daprd.StartDelay);
+        Assert.Empty(runtime.Daprd.Unauthenticated);
     }
 
     [Fact]

@@ -179,9 +179,9 @@ public sealed partial class ReadmeWalkthroughSmokeTests(ITestOutputHelper output
     [GeneratedRegex(@"^HTTP/[\d.]+ (?<code>\d{3})", RegexOptions.Multiline)]
     private static partial Regex StatusLine();
 
-    [GeneratedRegex(@"Run ai-team\.after-research\.after\.\S+ of ai-team/after-research launched")]
+    [GeneratedRegex(@"Run ai-team_after-research_after_\S+ of ai-team/after-research launched")]
     private static partial Regex AfterResearchLaunched();
 
-    [GeneratedRegex(@"Run ai-team\.every-minute\.cron\.\S+ of ai-team/every-minute launched")]
+    [GeneratedRegex(@"Run ai-team_every-minute_cron_\S+ of ai-team/every-minute launched")]
     private static partial Regex EveryMinuteLaunched();
 }

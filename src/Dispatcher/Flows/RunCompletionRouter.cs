@@ -1,5 +1,6 @@
 using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Hosting;
+using Arkonis.Dispatcher.Runs;
 using Dapr.Workflow;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,8 @@ namespace Arkonis.Dispatcher.Flows;
 public sealed class RunCompletionRouter(
     DaprWorkflowClient workflows,
     IOptions<SidecarOptions> sidecar,
+    IRunPayloads payloads,
+    IOptions<RunOptions> runs,
     ILogger<RunCompletionRouter> logger) : IFlowCompletionObserver
 {
     public async Task OnFlowCompletedAsync(FlowCompleted completion, CancellationToken cancellationToken)
@@ -32,6 +35,14 @@ public sealed class RunCompletionRouter(
             logger.CompletionNoWaitingRun(runId);
             return;
         }
+        // A large output is stored once (claim-check); the run's history gets a reference, not the output.
+        var output = await SidecarUnavailableException.GuardAsync(
+            "SaveState",
+            deadline,
+            ct => PayloadRefs.OffloadAsync(
+                payloads, PayloadRefs.TargetOutputKey(correlationId), completion.Output, runs.Value.InlinePayloadBytes, ct),
+            cancellationToken);
+        completion = completion with { Output = output };
         await SidecarUnavailableException.GuardAsync(
             "RaiseEvent",
             deadline,

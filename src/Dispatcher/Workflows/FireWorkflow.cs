@@ -50,11 +50,18 @@ public sealed class FireWorkflow : Workflow<RunInput, RunResult>
         WorkflowContext context, RunInput input, RunTarget target, int index, TargetResult[] results)
     {
         var correlationId = RunIds.CorrelationId(input.RunId, target.Pipeline);
-        var flowInput = TargetInput.Build(
-            new EventTarget { Pipeline = target.Pipeline, Input = target.Input },
-            new TemplateContext(input.EventName, input.Namespace, input.FiredAt, input.Body, input.Output));
-        var request = new FlowStartRequest(
-            input.Namespace, target.Pipeline, input.RunId, correlationId, flowInput, input.EventName, input.ChainDepth);
+        // A claim-checked body or output is not in this history: the activity loads it and renders the input there, so
+        // the rendered input (as large as the body) never enters the history either.
+        var request = PayloadRefs.TryGetKey(input.Body, out _) || PayloadRefs.TryGetKey(input.Output, out _)
+            ? new StartFlowInput(
+                input.Namespace, target.Pipeline, input.RunId, correlationId, null, input.EventName, input.ChainDepth,
+                target.Input, input.FiredAt, input.Body, input.Output, Render: true)
+            : new StartFlowInput(
+                input.Namespace, target.Pipeline, input.RunId, correlationId,
+                TargetInput.Build(
+                    new EventTarget { Pipeline = target.Pipeline, Input = target.Input },
+                    new TemplateContext(input.EventName, input.Namespace, input.FiredAt, input.Body, input.Output)),
+                input.EventName, input.ChainDepth);
 
         try
         {

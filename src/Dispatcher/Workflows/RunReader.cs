@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Runs;
-using Dapr.DurableTask.Protobuf;
 using Dapr.Workflow;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
@@ -11,12 +9,10 @@ namespace Arkonis.Dispatcher.Workflows;
 /// <summary>Reads runs back: their state now, or (for sync fires) their end, without polling.</summary>
 public sealed class RunReader(
     DaprWorkflowClient workflows,
-    TaskHubSidecarService.TaskHubSidecarServiceClient taskHub,
     IOptions<SidecarOptions> sidecar,
+    IRunPayloads payloads,
     TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>The run, or null when there is no such run for this trigger.</summary>
     public async Task<RunResult?> GetAsync(string @namespace, string name, string runId, CancellationToken cancellationToken)
     {
@@ -30,7 +26,7 @@ public sealed class RunReader(
         {
             return null;
         }
-        return state.RuntimeStatus switch
+        return await ResolveOutputsAsync(state.RuntimeStatus switch
         {
             WorkflowRuntimeStatus.Completed => state.ReadOutputAs<RunResult>() ?? Pending(input),
             WorkflowRuntimeStatus.Failed or WorkflowRuntimeStatus.Terminated or WorkflowRuntimeStatus.Canceled =>
@@ -44,38 +40,29 @@ public sealed class RunReader(
             _ => state.ReadCustomStatusAs<RunResult>() is { } soFar
                 ? soFar with { Status = RunStatuses.Running, CompletedAt = null }
                 : Pending(input),
-        };
+        }, cancellationToken);
     }
 
     /// <summary>
     /// Waits for the run to end, at most <paramref name="timeout"/>; null when it has not ended by then.
-    /// Uses the durable-task protocol's WaitForInstanceCompletion, a single long call that the sidecar answers
-    /// when the instance completes (the SDK's own WaitForWorkflowCompletionAsync polls once a second).
+    /// Through the SDK's client (<see cref="DaprWorkflowClient.WaitForWorkflowCompletionAsync"/>), which adds the
+    /// <c>dapr-api-token</c> header to every call when <c>DAPR_API_TOKEN</c> is set: a raw durable-task gRPC call carries
+    /// no token, and daprd answers it Unauthenticated.
     /// </summary>
     public async Task<RunResult?> WaitAsync(string runId, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        WorkflowState state;
         try
         {
-            var response = await taskHub.WaitForInstanceCompletionAsync(
-                new GetInstanceRequest { InstanceId = runId, GetInputsAndOutputs = true },
-                deadline: time.GetUtcNow().UtcDateTime.Add(timeout),
-                cancellationToken: cancellationToken);
-            if (!response.Exists || response.WorkflowState is not { } state)
-            {
-                return null;
-            }
-            if (!string.IsNullOrEmpty(state.Output))
-            {
-                return JsonSerializer.Deserialize<RunResult>(state.Output, Json);
-            }
-            // The workflow itself failed or was terminated: what it knew last, marked Failed.
-            return string.IsNullOrEmpty(state.CustomStatus)
-                ? null
-                : JsonSerializer.Deserialize<RunResult>(state.CustomStatus, Json) is { } last
-                    ? last with { Status = RunStatuses.Failed }
-                    : null;
+            state = await workflows.WaitForWorkflowCompletionAsync(runId, true, wait.Token);
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.DeadlineExceeded or StatusCode.Cancelled && !cancellationToken.IsCancellationRequested)
         {
             return null;
         }
@@ -88,6 +75,40 @@ public sealed class RunReader(
         {
             throw new SidecarUnavailableException("WaitForInstanceCompletion", e);
         }
+        catch (InvalidOperationException)
+        {
+            // The SDK's answer for an instance that does not exist.
+            return null;
+        }
+        if (state is not { Exists: true })
+        {
+            return null;
+        }
+        if (state.ReadOutputAs<RunResult>() is { } done)
+        {
+            return await ResolveOutputsAsync(done, cancellationToken);
+        }
+        // The workflow itself failed or was terminated: what it knew last, marked Failed.
+        return state.ReadCustomStatusAs<RunResult>() is { } last
+            ? await ResolveOutputsAsync(last with { Status = RunStatuses.Failed }, cancellationToken)
+            : null;
+    }
+
+    /// <summary>Targets' claim-checked outputs, loaded from the state store (a gone one reads as no output).</summary>
+    private async Task<RunResult> ResolveOutputsAsync(RunResult run, CancellationToken cancellationToken)
+    {
+        if (!run.Targets.Any(t => PayloadRefs.TryGetKey(t.Output, out _)))
+        {
+            return run;
+        }
+        var targets = new List<TargetResult>(run.Targets.Count);
+        foreach (var target in run.Targets)
+        {
+            var (output, _) = await SidecarUnavailableException.GuardAsync(
+                "GetState", sidecar.Value.CallTimeout, ct => PayloadRefs.ResolveAsync(payloads, target.Output, ct), cancellationToken);
+            targets.Add(target with { Output = output });
+        }
+        return run with { Targets = targets };
     }
 
     private static RunResult Pending(RunInput input) => new(

@@ -16,6 +16,8 @@ public static class RunsServiceCollectionExtensions
         // (FireWorkflow, StartFlowActivity, RecordRunActivity); registering them again only logs warnings.
         services.AddDaprWorkflow(_ => { });
         services.AddSingleton<IRunLauncher, WorkflowRunLauncher>();
+        services.AddSingleton<IRunPayloads, DaprRunPayloadStore>();
+        services.AddSingleton<DaprRunClaims>();
         return services;
     }
 }

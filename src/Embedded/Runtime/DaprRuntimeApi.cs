@@ -110,7 +110,7 @@ public class DaprRuntimeApi(InMemoryPubSub pubSub, InMemoryStateStore state, Run
     public virtual Task<Empty> SaveState(SaveStateRequest request, ServerCallContext context)
     {
         CheckStore(request.StoreName);
-        state.Apply(request.States.Select(s => StateChange.Upsert(s.Key, s.Value, s.Etag?.Value)));
+        state.Apply(request.States.Select(s => StateChange.Upsert(s.Key, s.Value, s.Etag?.Value, IsFirstWrite(s.Options))));
         return Task.FromResult(new Empty());
     }
 
@@ -126,12 +126,15 @@ public class DaprRuntimeApi(InMemoryPubSub pubSub, InMemoryStateStore state, Run
         CheckStore(request.StoreName);
         state.Apply(request.Operations.Select(o => o.OperationType switch
         {
-            "upsert" => StateChange.Upsert(o.Request.Key, o.Request.Value, o.Request.Etag?.Value),
+            "upsert" => StateChange.Upsert(o.Request.Key, o.Request.Value, o.Request.Etag?.Value, IsFirstWrite(o.Request.Options)),
             "delete" => StateChange.Delete(o.Request.Key, o.Request.Etag?.Value),
             var other => throw new RpcException(new Status(StatusCode.InvalidArgument, $"operation type {other} not supported")),
         }).ToList());
         return Task.FromResult(new Empty());
     }
+
+    private static bool IsFirstWrite(StateOptions? options) =>
+        options?.Concurrency == StateOptions.Types.StateConcurrency.ConcurrencyFirstWrite;
 
     private void CheckStore(string name)
     {

@@ -34,6 +34,12 @@ public sealed record EmbeddedRuntimeOptions
     public RuntimeComponents Components { get; init; } = new();
 
     /// <summary>
+    /// daprd's rules (<see cref="DaprdBehaviour"/>): duplicate starts refused or re-created as daprd does, always;
+    /// the API token when <see cref="DaprdBehaviour.ApiToken"/> is set; no start delay unless a test sets one.
+    /// </summary>
+    public DaprdBehaviour Daprd { get; init; } = new();
+
+    /// <summary>
     /// The pub/sub component's delivery: by default what <c>dapr run -f .</c> gives with <c>components/</c>
     /// (<c>pubsub.in-memory</c> with <c>components/resiliency.yaml</c>'s inbound retry).
     /// </summary>
@@ -48,7 +54,9 @@ public sealed record EmbeddedRuntimeOptions
 /// <list type="bullet">
 /// <item>gRPC port: the durable-task <c>TaskHubSidecarService</c> (Microsoft's in-process <see cref="TaskHubGrpcServer"/>
 /// over an in-memory orchestration service, reading Dapr's dialect, see <see cref="ReusedProtoFields"/>) and the Dapr
-/// runtime API (<see cref="DaprRuntimeApi"/>: secrets, publish, state).</item>
+/// runtime API (<see cref="DaprRuntimeApi"/>: secrets, publish, state). daprd's own rules on top
+/// (<see cref="DaprdBehaviour"/>): an active instance id is not started twice, a completed one is re-created, and with
+/// an API token every call must carry it, on both ports.</item>
 /// <item>HTTP port: service invocation, <c>/v1.0/invoke/flow-runner/method/...</c>, served by the flow-runner sample's
 /// own endpoints and logic; its completions are published through this runtime and delivered to the app.</item>
 /// <item>The app channel (<see cref="AppChannel"/>): pub/sub deliveries and, with
@@ -77,6 +85,9 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
 
     public InMemoryStateStore State => _app.Services.GetRequiredService<InMemoryStateStore>();
 
+    /// <summary>daprd's rules the in-process server lacks (<see cref="DaprdBehaviour"/>): duplicate starts, slow starts, API token.</summary>
+    public DaprdBehaviour Daprd => _app.Services.GetRequiredService<DaprdBehaviour>();
+
     /// <summary>Where the runtime calls the app: set it once the app listens.</summary>
     public AppChannel App => _app.Services.GetRequiredService<AppChannel>();
 
@@ -86,11 +97,13 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
     /// <summary>Every flow start the flow runner received (namespace, pipeline, request).</summary>
     public FlowStartLog FlowStarts => _app.Services.GetRequiredService<FlowStartLog>();
 
-    public static Task<EmbeddedDaprRuntime> StartAsync(TimeSpan flowDelay, ILoggerProvider? logs = null, PubSubDelivery? pubSub = null) =>
+    public static Task<EmbeddedDaprRuntime> StartAsync(
+        TimeSpan flowDelay, ILoggerProvider? logs = null, PubSubDelivery? pubSub = null, DaprdBehaviour? daprd = null) =>
         StartAsync(new EmbeddedRuntimeOptions
         {
             FlowDelay = flowDelay,
             PubSub = pubSub ?? PubSubDelivery.LocalRun,
+            Daprd = daprd ?? new DaprdBehaviour(),
             Logging = logging =>
             {
                 logging.ClearProviders().SetMinimumLevel(LogLevel.Warning);
@@ -127,13 +140,21 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
         services.AddSingleton<InMemoryStateStore>();
         services.AddSingleton<DaprRuntimeApi>();
         services.AddSingleton<FlowStartLog>();
+        services.AddDaprdBehaviour(options.Daprd);
         if (options.CronTicks)
         {
             services.AddHostedService<CronBinding>();
         }
 
         // The flow-runner sample, publishing through this runtime exactly as it does through daprd.
-        services.AddDaprClient(dapr => dapr.UseGrpcEndpoint($"http://127.0.0.1:{grpcPort}").UseHttpEndpoint($"http://127.0.0.1:{httpPort}"));
+        services.AddDaprClient(dapr =>
+        {
+            dapr.UseGrpcEndpoint($"http://127.0.0.1:{grpcPort}").UseHttpEndpoint($"http://127.0.0.1:{httpPort}");
+            if (options.Daprd.ApiToken is { } token)
+            {
+                dapr.UseDaprApiToken(token);
+            }
+        });
         services.AddFlowRuns<DaprFlowCompletedPublisher>();
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new FlowRunnerSampleOptions
         {
@@ -149,6 +170,7 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
                 app.Services.GetRequiredService<DaprRuntimeApi>().Secrets[key] = values;
             }
         }
+        app.UseDaprApiToken();
         app.UseDaprWorkflowDialect();
         app.MapGrpcService<TaskHubGrpcServer>();
         app.MapGrpcService<DaprRuntimeApi>();

@@ -43,6 +43,9 @@ public class DispatcherFixture : IAsyncLifetime
         ["TriggerApi:TokenCacheTtl"] = "00:00:00.200",
     };
 
+    /// <summary>daprd's rules the embedded runtime applies (API token, slow starts); null means the defaults.</summary>
+    protected virtual DaprdBehaviour? Daprd => null;
+
     /// <summary>Where the dispatcher's workflow client connects; null means the fake sidecar.</summary>
     protected virtual string? WorkflowEndpoint => null;
 
@@ -63,7 +66,7 @@ public class DispatcherFixture : IAsyncLifetime
         {
             await File.WriteAllTextAsync(Path.Combine(CatalogDirectory, file), yaml);
         }
-        _sidecar = await EmbeddedDaprRuntime.StartAsync(FlowDelay);
+        _sidecar = await EmbeddedDaprRuntime.StartAsync(FlowDelay, daprd: Daprd);
         foreach (var key in TokenSecrets)
         {
             _sidecar.Runtime.Secrets[key] = new Dictionary<string, string> { ["token"] = Token };

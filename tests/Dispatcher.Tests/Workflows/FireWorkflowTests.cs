@@ -13,12 +13,12 @@ public sealed class FireWorkflowTests
 {
     private static readonly DateTimeOffset FiredAt = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
     private readonly WorkflowContext _context = Substitute.For<WorkflowContext>();
-    private readonly List<FlowStartRequest> _starts = [];
+    private readonly List<StartFlowInput> _starts = [];
 
     public FireWorkflowTests()
     {
         _context.CurrentUtcDateTime.Returns(FiredAt.UtcDateTime.AddSeconds(3));
-        _context.CallActivityAsync<FlowStartOutcome>(nameof(StartFlowActivity), Arg.Do<FlowStartRequest>(_starts.Add), Arg.Any<WorkflowTaskOptions>())
+        _context.CallActivityAsync<FlowStartOutcome>(nameof(StartFlowActivity), Arg.Do<StartFlowInput>(_starts.Add), Arg.Any<WorkflowTaskOptions>())
             .Returns(new FlowStartOutcome(true));
         _context.CallActivityAsync(nameof(RecordRunActivity), Arg.Any<RunResult>(), Arg.Any<WorkflowTaskOptions>())
             .Returns(Task.CompletedTask);
@@ -50,8 +50,8 @@ public sealed class FireWorkflowTests
         Assert.Equal(2, (int)result.Targets[1].Output!["b"]!);
         Assert.Equal("alpha-1", result.Targets[0].FlowRunId);
         Assert.Equal(2, _starts.Count);
-        Assert.Equal("dapr", (string)_starts.Single(s => s.Pipeline == "alpha").Input["t"]!);
-        Assert.Equal("dapr", (string)_starts.Single(s => s.Pipeline == "beta").Input["topic"]!);
+        Assert.Equal("dapr", (string)_starts.Single(s => s.Pipeline == "alpha").Input!["t"]!);
+        Assert.Equal("dapr", (string)_starts.Single(s => s.Pipeline == "beta").Input!["topic"]!);
         Assert.Equal("default.hello.abc.alpha", _starts.Single(s => s.Pipeline == "alpha").CorrelationId);
         await _context.Received(1).CallActivityAsync(nameof(RecordRunActivity), Arg.Is<RunResult>(r => r.Status == RunStatuses.Succeeded), Arg.Any<WorkflowTaskOptions>());
     }
@@ -72,7 +72,7 @@ public sealed class FireWorkflowTests
     [Fact]
     public async Task A_refused_start_is_a_failed_target_without_waiting_for_it()
     {
-        _context.CallActivityAsync<FlowStartOutcome>(nameof(StartFlowActivity), Arg.Is<FlowStartRequest>(r => r.Pipeline == "alpha"), Arg.Any<WorkflowTaskOptions>())
+        _context.CallActivityAsync<FlowStartOutcome>(nameof(StartFlowActivity), Arg.Is<StartFlowInput>(r => r.Pipeline == "alpha"), Arg.Any<WorkflowTaskOptions>())
             .Returns(new FlowStartOutcome(false, "no such pipeline"));
         Completes("beta", "Succeeded");
 
@@ -87,7 +87,7 @@ public sealed class FireWorkflowTests
     [Fact]
     public async Task A_start_that_fails_after_its_retries_is_a_failed_target()
     {
-        _context.CallActivityAsync<FlowStartOutcome>(nameof(StartFlowActivity), Arg.Any<FlowStartRequest>(), Arg.Any<WorkflowTaskOptions>())
+        _context.CallActivityAsync<FlowStartOutcome>(nameof(StartFlowActivity), Arg.Any<StartFlowInput>(), Arg.Any<WorkflowTaskOptions>())
             .ThrowsAsync(new WorkflowTaskFailedException("boom", new WorkflowTaskFailureDetails("HttpRequestException", "connection refused")));
 
         var result = await new FireWorkflow().RunAsync(_context, Input(new RunTarget("alpha", null)));

@@ -7,8 +7,16 @@ public sealed record TriggerApiOptions
 {
     public const string SectionName = "TriggerApi";
 
-    /// <summary>The largest accepted request body.</summary>
+    /// <summary>
+    /// The largest accepted request body (413 above it). A run carries its body as a reference (the body itself is
+    /// stored once in the state store, <c>Runs:InlinePayloadBytes</c>), but the body still travels whole in one call to
+    /// daprd (state save, then the flow start through service invocation), and daprd refuses a request above
+    /// <c>--max-body-size</c>, 4Mi by default (dapr <c>cmd/daprd/options/options.go</c>): hence at most <see cref="MaxBodyLimit"/>.
+    /// </summary>
     public long MaxBodyBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>The largest <see cref="MaxBodyBytes"/> a run can carry: 3 MiB, leaving room under daprd's 4Mi for the envelope.</summary>
+    public const long MaxBodyLimit = 3 * 1024 * 1024;
 
     /// <summary>How long a sync fire waits when the caller names no timeout.</summary>
     public TimeSpan DefaultSyncTimeout { get; init; } = TimeSpan.FromSeconds(60);
@@ -51,7 +59,8 @@ public sealed class TriggerApiOptionsValidator : AbstractValidator<TriggerApiOpt
 {
     public TriggerApiOptionsValidator()
     {
-        RuleFor(o => o.MaxBodyBytes).InclusiveBetween(1, 64 * 1024 * 1024).WithMessage("must be 1..67108864");
+        RuleFor(o => o.MaxBodyBytes).InclusiveBetween(1, TriggerApiOptions.MaxBodyLimit)
+            .WithMessage("must be 1..3145728: a body travels whole in one call to daprd, which refuses more than 4Mi (--max-body-size)");
         RuleFor(o => o.DefaultSyncTimeout).GreaterThan(TimeSpan.Zero).WithMessage("must be positive");
         RuleFor(o => o.MaxSyncTimeout).GreaterThanOrEqualTo(o => o.DefaultSyncTimeout).WithMessage("must be at least TriggerApi:DefaultSyncTimeout");
         RuleFor(o => o.SidecarRetryAfterSeconds).InclusiveBetween(1, 3600).WithMessage("must be 1..3600");

@@ -66,8 +66,8 @@ public sealed class ChainEndToEndTests(ChainFixture app) : IClassFixture<ChainFi
         Assert.Equal([0, 1, 2], new[] { x.Request.ChainDepth, y.Request.ChainDepth, z.Request.ChainDepth });
         Assert.Equal("chain-b", y.Request.EventName);
         Assert.Equal("chain-c", z.Request.EventName);
-        Assert.StartsWith("default.chain-b.after.", y.Request.RunId, StringComparison.Ordinal);
-        Assert.StartsWith("default.chain-c.after.", z.Request.RunId, StringComparison.Ordinal);
+        Assert.Matches("^default_chain-b_after_[0-9a-f]{16}$", y.Request.RunId);
+        Assert.Matches("^default_chain-c_after_[0-9a-f]{16}$", z.Request.RunId);
         // No input mapping: each stage's input is the upstream output ({pipeline, echo: input}), all the way down.
         Assert.Equal("stage-y", (string)z.Request.Input!["pipeline"]!);
         Assert.Equal("stage-x", (string)z.Request.Input["echo"]!["pipeline"]!);
@@ -101,7 +101,9 @@ public sealed class ChainEndToEndTests(ChainFixture app) : IClassFixture<ChainFi
 
         // daprd delivers the same stage-x completion again (at-least-once).
         var x = Assert.Single(app.Sidecar.FlowStarts.Snapshot(), s => s.Pipeline == "stage-x" && (string?)s.Request.Input?["topic"] == "again");
-        var upstreamFlowRunId = firstY[0].Request.RunId!["default.chain-b.after.".Length..];
+        // The flow runner answers a start it has seen with the flow run it made for it: that run's id is the upstream run.
+        var upstreamFlowRunId = app.Sidecar.FlowRuns.Accept("default", "stage-x", x.Request).FlowRunId;
+        Assert.Equal(Arkonis.Model.Runs.RunIds.ForFlowOutput("default", "chain-b", upstreamFlowRunId), firstY[0].Request.RunId);
         var completion = new System.Text.Json.Nodes.JsonObject
         {
             ["namespace"] = "default",

@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using DurableTask.Core;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Arkonis.Embedded.Runtime;
+
+/// <summary>
+/// What daprd does that Microsoft's in-process durable-task server does not, layered on the embedded runtime's gRPC
+/// and HTTP ports: always on, as in daprd (a test may slow starts down, order them or change a status; the
+/// <c>dapr run</c> user gets the same refusals). Each rule names the daprd source it models.
+/// <list type="bullet">
+/// <item>Starting an instance id whose instance is active is refused atomically, "an active workflow with ID '…'
+/// already exists"; a completed one is re-created (dapr/dapr <c>pkg/actors/targets/workflow/orchestrator/create.go</c>,
+/// <c>createIfCompleted</c>). The in-process server instead appends a second ExecutionStarted to a live instance.</item>
+/// <item>StartInstance answers only once the new workflow has left Pending, unless a start time is given
+/// (dapr/durabletask-go <c>backend/executor.go</c>, <c>StartInstance</c> → <c>WaitForInstanceStart</c>): a cold start or a
+/// worker reconnect makes that slow; <see cref="StartDelay"/> models it (zero unless a test sets it).</item>
+/// <item>With <c>DAPR_API_TOKEN</c> set, every gRPC and HTTP call without the matching <c>dapr-api-token</c> header is
+/// refused (gRPC <c>Unauthenticated</c>, HTTP 401; dapr/dapr <c>pkg/api/grpc/endpoints.go</c> and
+/// <c>pkg/api/http/http.go</c> via the api-token middleware).</item>
+/// </list>
+/// </summary>
+public sealed class DaprdBehaviour
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _creating = new(StringComparer.Ordinal);
+
+    /// <summary>The runtime's <c>DAPR_API_TOKEN</c> (the run command reads it from its configuration); null means no token is required.</summary>
+    public string? ApiToken { get; init; }
+
+    /// <summary>How long StartInstance takes to answer after creating the instance (daprd waits for its first step).</summary>
+    public TimeSpan StartDelay { get; set; }
+
+    /// <summary>The status of "an active workflow … already exists"; AlreadyExists unless a test says otherwise.</summary>
+    public StatusCode ActiveDuplicateStatus { get; set; } = StatusCode.AlreadyExists;
+
+    /// <summary>Runs before each StartInstance is decided (after the id's lock is taken): lets a test order an interleaving.</summary>
+    public Func<string, Task>? BeforeStart { get; set; }
+
+    /// <summary>Every StartInstance: instance id and what daprd's rule made of it.</summary>
+    public ConcurrentQueue<(string InstanceId, string Outcome)> Starts { get; } = new();
+
+    /// <summary>Calls refused for a missing or wrong <c>dapr-api-token</c>: the path of each.</summary>
+    public ConcurrentQueue<string> Unauthenticated { get; } = new();
+
+    internal SemaphoreSlim LockFor(string instanceId) => _creating.GetOrAdd(instanceId, _ => new SemaphoreSlim(1, 1));
+
+    internal bool Authorized(string? presented) =>
+        ApiToken is null || string.Equals(presented, ApiToken, StringComparison.Ordinal);
+}
+
+/// <summary>The gRPC side of <see cref="DaprdBehaviour"/>.</summary>
+public sealed class DaprdInterceptor(DaprdBehaviour daprd, IOrchestrationServiceClient orchestrations) : Interceptor
+{
+    private const string StartInstance = "/TaskHubSidecarService/StartInstance";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        Authenticate(context);
+        if (context.Method != StartInstance)
+        {
+            return await continuation(request, context);
+        }
+        var instanceId = InstanceIdOf(request);
+        var gate = daprd.LockFor(instanceId);
+        await gate.WaitAsync(context.CancellationToken);
+        TResponse response;
+        try
+        {
+            if (daprd.BeforeStart is { } before)
+            {
+                await before(instanceId);
+            }
+            var existing = (await orchestrations.GetOrchestrationStateAsync(instanceId, false))?.FirstOrDefault();
+            if (existing is { OrchestrationStatus: OrchestrationStatus.Running or OrchestrationStatus.Pending or OrchestrationStatus.Suspended })
+            {
+                daprd.Starts.Enqueue((instanceId, "refused"));
+                throw new RpcException(new Status(daprd.ActiveDuplicateStatus, $"an active workflow with ID '{instanceId}' already exists"));
+            }
+            daprd.Starts.Enqueue((instanceId, existing is null ? "created" : "recreated"));
+            response = await continuation(request, context);
+        }
+        finally
+        {
+            gate.Release();
+        }
+        if (daprd.StartDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(daprd.StartDelay, context.CancellationToken);
+        }
+        return response;
+    }
+
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Authenticate(context);
+        return continuation(request, responseStream, context);
+    }
+
+    private void Authenticate(ServerCallContext context)
+    {
+        if (!daprd.Authorized(context.RequestHeaders.GetValue("dapr-api-token")))
+        {
+            daprd.Unauthenticated.Enqueue(context.Method);
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "authentication error: api token mismatch"));
+        }
+    }
+
+    /// <summary>The server's own CreateInstanceRequest (Microsoft's generated type): its <c>InstanceId</c>.</summary>
+    private static string InstanceIdOf<TRequest>(TRequest request) =>
+        (string)request!.GetType().GetProperty("InstanceId")!.GetValue(request)!;
+}
+
+/// <summary>Wires <see cref="DaprdBehaviour"/> into the embedded runtime: the gRPC interceptor and the HTTP token check.</summary>
+public static class DaprdBehaviourExtensions
+{
+    public static IServiceCollection AddDaprdBehaviour(this IServiceCollection services, DaprdBehaviour behaviour)
+    {
+        services.AddSingleton(behaviour);
+        services.AddSingleton<DaprdInterceptor>();
+        services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(o => o.Interceptors.Add<DaprdInterceptor>());
+        return services;
+    }
+
+    /// <summary>The API token on the HTTP port (service invocation): 401 without the matching <c>dapr-api-token</c>.</summary>
+    public static IApplicationBuilder UseDaprApiToken(this IApplicationBuilder app)
+    {
+        var daprd = app.ApplicationServices.GetRequiredService<DaprdBehaviour>();
+        return app.Use(async (HttpContext http, RequestDelegate rest) =>
+        {
+            // gRPC calls are checked by the interceptor (it answers with a gRPC status); plain HTTP here.
+            if (http.Request.Protocol != "HTTP/2" && !daprd.Authorized(http.Request.Headers["dapr-api-token"].FirstOrDefault()))
+            {
+                daprd.Unauthenticated.Enqueue(http.Request.Path);
+                http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
+            await rest(http);
+        });
+    }
+}
