@@ -67,7 +67,10 @@ public sealed class WebhookTokens(
         {
             return true;
         }
-        if (now - secret.FetchedAt < options.Value.TokenRecheckInterval)
+        // A trigger whose Secret had no token yet (just created: the operator writes it a moment after the ArkEvent
+        // appears) is read again at once, so its first fire does not wait out the recheck interval; the per-trigger rate
+        // limit bounds those reads.
+        if (secret.Current is not null && now - secret.FetchedAt < options.Value.TokenRecheckInterval)
         {
             return false;
         }
