@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Arkonis.Model.Resources;
 using k8s;
 using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 
 namespace Arkonis.Cli.Manifests;
 
@@ -25,7 +24,7 @@ internal static class ManifestReader
         List<string> documents;
         try
         {
-            documents = Documents(yaml);
+            documents = YamlDocuments.Split(yaml);
         }
         catch (YamlException e)
         {
@@ -69,22 +68,6 @@ internal static class ManifestReader
             // A mapping key that is not a scalar, or a key given twice: kubectl refuses to send it as JSON.
             return new ManifestDocument(index, null, null, $"not an object kubectl can send: {FirstLine(e.Message)}");
         }
-    }
-
-    /// <summary>The text of each document as YamlDotNet delimits them; empty documents (a trailing <c>---</c>) are kept and skipped later.</summary>
-    private static List<string> Documents(string yaml)
-    {
-        var documents = new List<string>();
-        var parser = new Parser(new StringReader(yaml));
-        parser.Consume<StreamStart>();
-        while (parser.TryConsume<DocumentStart>(out var start))
-        {
-            parser.SkipThisAndNestedEvents();
-            var end = parser.Consume<DocumentEnd>();
-            documents.Add(yaml[(int)start.Start.Index..(int)end.End.Index]);
-        }
-
-        return documents;
     }
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();

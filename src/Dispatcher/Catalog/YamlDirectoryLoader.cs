@@ -3,7 +3,6 @@ using Arkonis.Model.Resources;
 using Arkonis.Model.Validation;
 using k8s;
 using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 
 namespace Arkonis.Dispatcher.Catalog;
 
@@ -76,7 +75,7 @@ public static class YamlDirectoryLoader
     internal static List<ArkEvent> Parse(string yaml)
     {
         var events = new List<ArkEvent>();
-        foreach (var document in Documents(yaml))
+        foreach (var document in YamlDocuments.Split(yaml))
         {
             var probe = KubernetesYaml.Deserialize<KubernetesObjectProbe>(document);
             if (probe is null)
@@ -91,25 +90,6 @@ public static class YamlDirectoryLoader
             events.Add(KubernetesYaml.Deserialize<ArkEvent>(document));
         }
         return events;
-    }
-
-    /// <summary>
-    /// The text of each document, as YamlDotNet's parser (the one <see cref="KubernetesYaml"/> reads with) delimits them:
-    /// <c>--- # comment</c>, <c>...</c> and directives are YAML's business. Not <c>KubernetesYaml.LoadAllFromString</c>:
-    /// it fails the whole file on an empty document (a trailing <c>---</c>, a document of comments), which we skip.
-    /// </summary>
-    private static List<string> Documents(string yaml)
-    {
-        var documents = new List<string>();
-        var parser = new Parser(new StringReader(yaml));
-        parser.Consume<StreamStart>();
-        while (parser.TryConsume<DocumentStart>(out var start))
-        {
-            parser.SkipThisAndNestedEvents();
-            var end = parser.Consume<DocumentEnd>();
-            documents.Add(yaml[(int)start.Start.Index..(int)end.End.Index]);
-        }
-        return documents;
     }
 
     private static IEnumerable<string> ListFiles(string directory) =>
