@@ -28,9 +28,12 @@ public sealed class InMemoryPubSub : IDisposable
     private readonly ConcurrentDictionary<string, PendingMessage> _pending = new();
     private readonly CancellationTokenSource _stopping = new();
 
-    public InMemoryPubSub(AppChannel app, PubSubDelivery delivery)
+    private readonly TimeProvider time;
+
+    public InMemoryPubSub(AppChannel app, PubSubDelivery delivery, TimeProvider time)
     {
         this.app = app;
+        this.time = time;
         Delivery = delivery;
         if (delivery.Component == PubSubComponentType.Redis)
         {
@@ -93,7 +96,7 @@ public sealed class InMemoryPubSub : IDisposable
             }, CancellationToken.None);
             return;
         }
-        message.ReadAt = DateTimeOffset.UtcNow;
+        message.ReadAt = time.GetUtcNow();
         _pending[message.Id] = message;
         _ = Task.Run(() => RedisHandlerAsync(message, token), CancellationToken.None);
     }
@@ -122,12 +125,12 @@ public sealed class InMemoryPubSub : IDisposable
 
     private async Task ReclaimPendingAsync(CancellationToken token)
     {
-        using var timer = new PeriodicTimer(Delivery.RedeliverInterval);
+        using var timer = new PeriodicTimer(Delivery.RedeliverInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(token))
             {
-                var now = DateTimeOffset.UtcNow;
+                var now = time.GetUtcNow();
                 foreach (var message in _pending.Values)
                 {
                     if (now - message.ReadAt >= Delivery.ProcessingTimeout)
@@ -175,11 +178,11 @@ public sealed class InMemoryPubSub : IDisposable
         return false;
     }
 
-    private static async Task Delay(TimeSpan delay, CancellationToken token)
+    private async Task Delay(TimeSpan delay, CancellationToken token)
     {
         try
         {
-            await Task.Delay(delay, token);
+            await Task.Delay(delay, time, token);
         }
         catch (OperationCanceledException)
         {
@@ -212,7 +215,7 @@ public sealed class InMemoryPubSub : IDisposable
             ["topic"] = topic,
             ["pubsubname"] = pubSub,
             ["traceid"] = "00-00000000000000000000000000000000-0000000000000000-00",
-            ["time"] = DateTimeOffset.UtcNow.ToString("O"),
+            ["time"] = time.GetUtcNow().ToString("O"),
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(AppBase!, route))
         {
@@ -222,7 +225,7 @@ public sealed class InMemoryPubSub : IDisposable
         {
             request.Headers.Add("dapr-api-token", AppApiToken);
         }
-        var sentAt = DateTimeOffset.UtcNow;
+        var sentAt = time.GetUtcNow();
         using var response = await _http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         string? reply = null;

@@ -11,13 +11,7 @@ public static class Repo
 
     public static string DeployPath(params string[] parts) => Path.Combine([RepositoryRoot, "deploy", .. parts]);
 
-    public static IReadOnlyList<JsonObject> Load(string path)
-    {
-        var stream = new YamlStream();
-        using var reader = new StringReader(File.ReadAllText(path));
-        stream.Load(reader);
-        return stream.Documents.Select(d => ToJson(d.RootNode)).OfType<JsonObject>().ToList();
-    }
+    public static IReadOnlyList<JsonObject> Load(string path) => Arkonis.Crd.Yaml.LoadFile(path);
 
     public static JsonObject LoadOne(string path) => Load(path).Single();
 
@@ -40,27 +34,6 @@ public static class Repo
         text.InsertRange(at < 0 ? 0 : at, lines.Select(l => "# expect: " + l));
         File.WriteAllLines(path, text);
     }
-
-    /// <summary>YAML 1.2 core schema for plain scalars (what kubectl's YAML→JSON does); quoted scalars stay strings.</summary>
-    private static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlMappingNode map => new JsonObject(map.Children.Select(kv =>
-            KeyValuePair.Create(((YamlScalarNode)kv.Key).Value!, ToJson(kv.Value)))),
-        YamlSequenceNode seq => new JsonArray(seq.Children.Select(ToJson).ToArray()),
-        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } s => Plain(s.Value),
-        YamlScalarNode s => JsonValue.Create(s.Value),
-        _ => null,
-    };
-
-    private static JsonValue? Plain(string? value) => value switch
-    {
-        null or "" or "~" or "null" or "Null" or "NULL" => null,
-        "true" or "True" or "TRUE" => JsonValue.Create(true),
-        "false" or "False" or "FALSE" => JsonValue.Create(false),
-        _ when long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) => JsonValue.Create(l),
-        _ when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && value.Any(char.IsDigit) => JsonValue.Create(d),
-        _ => JsonValue.Create(value),
-    };
 
     private static string FindRoot()
     {

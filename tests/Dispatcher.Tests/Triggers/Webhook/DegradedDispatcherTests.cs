@@ -148,7 +148,7 @@ public sealed class DegradedDispatcherTests(DegradedDispatcherFixture app) : ICl
             RedeliverInterval = TimeSpan.FromMilliseconds(50),
         };
         var channel = new Embedded.Runtime.AppChannel { Address = app.Sidecar.PubSub.AppBase, ApiToken = DegradedDispatcherFixture.AppApiToken };
-        using var pubSub = new Embedded.Runtime.InMemoryPubSub(channel, delivery);
+        using var pubSub = new Embedded.Runtime.InMemoryPubSub(channel, delivery, TimeProvider.System);
         var completion = new JsonObject
         {
             ["namespace"] = "default", ["flow"] = "echo", ["runId"] = "echo-2", ["phase"] = "Succeeded",
