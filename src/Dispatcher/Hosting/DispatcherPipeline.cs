@@ -20,7 +20,8 @@ public static class DispatcherPipeline
     {
         services.AddProblemDetails();
         services.AddMetrics();
-        services.AddHealthChecks();
+        // The sidecar's own readiness is the dispatcher's too (each mode adds its catalog's check beside it).
+        services.AddHealthChecks().AddCheck<SidecarHealthCheck>(SidecarHealthCheck.Name, tags: [ReadyTag]);
         services.AddSingleton<DispatcherMetrics>();
         // The dispatcher's meter (runs, triggers, reconciler) plus ASP.NET Core's own, scraped at /metrics.
         // The resource names the service in target_info; Kubernetes mode adds the pod name as the instance id.
@@ -48,8 +49,9 @@ public static class DispatcherPipeline
     }
 
     /// <summary>
-    /// <c>/healthz</c> (the process answers; no checks run), <c>/readyz</c> (every check tagged <c>ready</c>: the catalog
-    /// source of the mode has loaded or listed the ArkEvents), <c>/metrics</c> (Prometheus text, public port).
+    /// <c>/healthz</c> (the process answers; no checks run), <c>/readyz</c> (every check tagged <c>ready</c>: the Dapr
+    /// sidecar answers its outbound health endpoint, and the catalog source of the mode has loaded or listed the
+    /// ArkEvents), <c>/metrics</c> (Prometheus text, public port).
     /// </summary>
     public static IEndpointRouteBuilder MapDispatcherHealth(this IEndpointRouteBuilder app)
     {

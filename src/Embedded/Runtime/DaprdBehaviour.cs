@@ -5,6 +5,7 @@ using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 
 namespace Arkonis.Embedded.Runtime;
 
@@ -19,6 +20,9 @@ namespace Arkonis.Embedded.Runtime;
 /// <item>StartInstance answers only once the new workflow has left Pending, unless a start time is given
 /// (dapr/durabletask-go <c>backend/executor.go</c>, <c>StartInstance</c> → <c>WaitForInstanceStart</c>): a cold start or a
 /// worker reconnect makes that slow; <see cref="StartDelay"/> models it (zero unless a test sets it).</item>
+/// <item>When the worker's <c>GetWorkItems</c> stream ends (the app stopped, crashed or lost its sidecar connection), the
+/// work items it held and had not answered are dispatched again to the next worker (<see cref="WorkItemHandBack"/>):
+/// an activity whose result was not recorded runs again.</item>
 /// <item>With <c>DAPR_API_TOKEN</c> set, every gRPC and HTTP call without the matching <c>dapr-api-token</c> header is
 /// refused (gRPC <c>Unauthenticated</c>, HTTP 401; dapr/dapr <c>pkg/api/grpc/endpoints.go</c> and
 /// <c>pkg/api/http/http.go</c> via the api-token middleware).</item>
@@ -43,6 +47,9 @@ public sealed class DaprdBehaviour
     /// <summary>Every StartInstance: instance id and what daprd's rule made of it.</summary>
     public ConcurrentQueue<(string InstanceId, string Outcome)> Starts { get; } = new();
 
+    /// <summary>How many work items were dispatched again because the worker's stream ended before it answered them.</summary>
+    public int WorkItemsHandedBack { get; internal set; }
+
     /// <summary>Calls refused for a missing or wrong <c>dapr-api-token</c>: the path of each.</summary>
     public ConcurrentQueue<string> Unauthenticated { get; } = new();
 
@@ -53,9 +60,10 @@ public sealed class DaprdBehaviour
 }
 
 /// <summary>The gRPC side of <see cref="DaprdBehaviour"/>.</summary>
-public sealed class DaprdInterceptor(DaprdBehaviour daprd, IOrchestrationServiceClient orchestrations) : Interceptor
+public sealed class DaprdInterceptor(DaprdBehaviour daprd, IOrchestrationServiceClient orchestrations, TaskHubGrpcServer server) : Interceptor
 {
     private const string StartInstance = "/TaskHubSidecarService/StartInstance";
+    private const string GetWorkItems = "/TaskHubSidecarService/GetWorkItems";
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -95,12 +103,25 @@ public sealed class DaprdInterceptor(DaprdBehaviour daprd, IOrchestrationService
         return response;
     }
 
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
         ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
         Authenticate(context);
-        return continuation(request, responseStream, context);
+        if (context.Method != GetWorkItems)
+        {
+            await continuation(request, responseStream, context);
+            return;
+        }
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        finally
+        {
+            // One worker stream at a time (the in-process server refuses a second): what is pending was sent on this one.
+            daprd.WorkItemsHandedBack += new WorkItemHandBack(server).HandBackAll();
+        }
     }
 
     private void Authenticate(ServerCallContext context)
@@ -135,7 +156,8 @@ public static class DaprdBehaviourExtensions
         return app.Use(async (HttpContext http, RequestDelegate rest) =>
         {
             // gRPC calls are checked by the interceptor (it answers with a gRPC status); plain HTTP here.
-            if (http.Request.Protocol != "HTTP/2" && !daprd.Authorized(http.Request.Headers["dapr-api-token"].FirstOrDefault()))
+            if (http.Request.Protocol != "HTTP/2" && !IsHealthCheck(http.Request)
+                && !daprd.Authorized(http.Request.Headers["dapr-api-token"].FirstOrDefault()))
             {
                 daprd.Unauthenticated.Enqueue(http.Request.Path);
                 http.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -144,4 +166,8 @@ public static class DaprdBehaviourExtensions
             await rest(http);
         });
     }
+
+    /// <summary>daprd answers its health endpoints without the token (pkg/api/http/middlewares.go, isRouteExcludedFromAPITokenAuth).</summary>
+    private static bool IsHealthCheck(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) && request.Path.Value?.TrimEnd('/') is "/v1.0/healthz" or "/v1.0/healthz/outbound";
 }

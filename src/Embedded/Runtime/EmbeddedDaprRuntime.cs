@@ -3,6 +3,7 @@ using Arkonis.Samples.FlowRunner;
 using DurableTask.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask.Testing.Sidecar;
@@ -174,16 +175,31 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
         app.UseDaprWorkflowDialect();
         app.MapGrpcService<TaskHubGrpcServer>();
         app.MapGrpcService<DaprRuntimeApi>();
+        // daprd's health endpoints (dapr/dapr pkg/api/http/healthz.go): 204 once the runtime is up; never behind the API
+        // token (pkg/api/http/middlewares.go, isRouteExcludedFromAPITokenAuth). This runtime is up once it listens, and it
+        // does not wait for the app, so both answer alike.
+        app.MapGet("/v1.0/healthz", () => TypedResults.NoContent());
+        app.MapGet("/v1.0/healthz/outbound", () => TypedResults.NoContent());
         var invoke = app.MapGroup($"/v1.0/invoke/{options.Components.FlowRunnerAppId}/method");
         invoke.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            if (context.Arguments.OfType<FlowRunRequest>().FirstOrDefault() is { } request)
+            var log = http.RequestServices.GetRequiredService<FlowStartLog>();
+            if (context.Arguments.OfType<FlowRunRequest>().FirstOrDefault() is not { } request)
             {
-                http.RequestServices.GetRequiredService<FlowStartLog>().Add(
-                    (string)http.Request.RouteValues["namespace"]!, (string)http.Request.RouteValues["pipeline"]!, request);
+                return await next(context);
             }
-            return await next(context);
+            log.Add((string)http.Request.RouteValues["namespace"]!, (string)http.Request.RouteValues["pipeline"]!, request);
+            var answer = await next(context);
+            if (answer is Results<Accepted<FlowRunAccepted>, ProblemHttpResult> { Result: Accepted<FlowRunAccepted> { Value: { } accepted } })
+            {
+                log.Accepted(accepted);
+                if (log.BeforeAnswer is { } before)
+                {
+                    await before(request, http.RequestAborted);
+                }
+            }
+            return answer;
         });
         invoke.MapFlowRunnerApi();
         try
@@ -205,11 +221,35 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
     }
 }
 
-/// <summary>What the flow runner was asked to start.</summary>
+/// <summary>What the flow runner was asked to start, and the flow runs it answered with.</summary>
 public sealed class FlowStartLog
 {
     private readonly List<(string Namespace, string Pipeline, FlowRunRequest Request)> _starts = [];
+    private readonly List<FlowRunAccepted> _accepted = [];
     private readonly Lock _lock = new();
+
+    /// <summary>
+    /// Runs after the flow runner took a start and before its answer leaves: a test holds it to lose the answer (the
+    /// caller gone before it could record that the flow started).
+    /// </summary>
+    public Func<FlowRunRequest, CancellationToken, Task>? BeforeAnswer { get; set; }
+
+    public void Accepted(FlowRunAccepted accepted)
+    {
+        lock (_lock)
+        {
+            _accepted.Add(accepted);
+        }
+    }
+
+    /// <summary>Every 202 the flow runner answered: the flow run, its correlation id, whether it had started it already.</summary>
+    public IReadOnlyList<FlowRunAccepted> AcceptedRuns()
+    {
+        lock (_lock)
+        {
+            return [.. _accepted];
+        }
+    }
 
     public void Add(string @namespace, string pipeline, FlowRunRequest request)
     {

@@ -14,7 +14,8 @@ namespace Arkonis.Dispatcher.Tests.Samples;
 /// Starts each app of <c>dapr.yaml</c> as <c>dapr run -f .</c> starts it (see <see cref="DaprRunFile"/> for the dapr/cli
 /// sources this follows): its exact <c>command</c> as a separate process, in its <c>appDirPath</c> resolved against
 /// dapr.yaml's folder, with the CLI's environment variables and the app's <c>env</c>. No daprd here: the dispatcher
-/// then serves what it can without a sidecar (its catalog, <c>/readyz</c>), and the flow runner its <c>/healthz</c>.
+/// then serves what it can without a sidecar (its catalog, and <c>/readyz</c> saying 503 until a sidecar answers), and
+/// the flow runner its <c>/healthz</c>.
 /// Two deliberate differences, neither of which changes what the apps read from dapr.yaml:
 /// <list type="bullet">
 /// <item>Every port number of the file (app, daprd and the env values that name them) is mapped to a free port, so
@@ -53,8 +54,10 @@ public sealed partial class DaprRunAppsStartTests
         Assert.Equal("0", loaded.Groups["unreadable"].Value);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var ready = await EventuallyAsync(() => http.GetStringAsync($"http://127.0.0.1:{publicPort}/readyz"), StartDeadline, dispatcher);
-        Assert.Equal("Healthy", ready);
+        // Loaded, but not ready: no sidecar answers /v1.0/healthz/outbound here.
+        using var ready = await EventuallyAsync(() => http.GetAsync($"http://127.0.0.1:{publicPort}/readyz"), StartDeadline, dispatcher);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync());
 
         // The flow runner answers on its appPort (ASPNETCORE_URLS in its env).
         var health = await EventuallyAsync(() => http.GetStringAsync($"http://127.0.0.1:{ports[runnerApp.AppPort]}/healthz"), StartDeadline, runner);
@@ -103,7 +106,7 @@ public sealed partial class DaprRunAppsStartTests
                 : m.Value)),
     };
 
-    private static async Task<string> EventuallyAsync(Func<Task<string>> probe, TimeSpan deadline, AppProcess process)
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, TimeSpan deadline, AppProcess process)
     {
         var until = DateTime.UtcNow + deadline;
         while (true)
