@@ -54,7 +54,7 @@ public sealed class ModeStartupTests
         var hosted = services.GetServices<IHostedService>().Select(s => s.GetType()).ToList();
         Assert.Contains(typeof(YamlDirectoryCatalogSource), hosted);
         Assert.DoesNotContain(typeof(KubernetesCatalogSource), hosted);
-        Assert.Equal(["yaml-catalog"], ReadinessChecks(services));
+        Assert.Equal(["dapr-sidecar", "yaml-catalog"], ReadinessChecks(services));
         Assert.Null(services.GetService<IKubernetes>());
         AssertNoServiceRegisteredTwice(host.Registrations);
     }
@@ -65,7 +65,7 @@ public sealed class ModeStartupTests
         await using var host = new ModeHost([]);
 
         Assert.IsType<ServiceInvocationFlowRunner>(host.Services.GetRequiredService<IFlowRunner>());
-        Assert.Equal(["yaml-catalog"], ReadinessChecks(host.Services));
+        Assert.Equal(["dapr-sidecar", "yaml-catalog"], ReadinessChecks(host.Services));
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class ModeStartupTests
         var hosted = services.GetServices<IHostedService>().Select(s => s.GetType()).ToList();
         Assert.Contains(typeof(KubernetesCatalogSource), hosted);
         Assert.DoesNotContain(typeof(YamlDirectoryCatalogSource), hosted);
-        Assert.Equal(["kubernetes-catalog"], ReadinessChecks(services));
+        Assert.Equal(["dapr-sidecar", "kubernetes-catalog"], ReadinessChecks(services));
         Assert.Null(services.GetService<InMemoryTriggerActivity>());
         Assert.Null(services.GetService<YamlDirectoryCatalogSource>());
         AssertNoServiceRegisteredTwice(host.Registrations);
