@@ -12,9 +12,17 @@ namespace Arkonis.Dispatcher.Workflows;
 /// (each with its own deadline), and returns every target's result; one failing target never hides the others.
 /// The custom status carries the same shape while the run goes on.
 /// </summary>
+/// <remarks>
+/// Runs stay in flight up to <see cref="RunOptions.TargetTimeout"/>, across deploys, and replay on whatever version runs
+/// next. A change to the steps (an activity, a wait, a timer, a retry policy added, removed or moved) goes behind
+/// <c>context.IsPatched("a-new-name")</c> with today's steps in the other branch; the old branch may go once runs older
+/// than the patch are done, the call only with a new workflow name (docs/design.md, "Changing FireWorkflow with runs
+/// in flight"). FireWorkflowVersioningTests replay a run recorded by
+/// the released version against this code.
+/// </remarks>
 public sealed class FireWorkflow : Workflow<RunInput, RunResult>
 {
-    // Changing a policy changes the history of in-flight runs: add a new field rather than edit this one.
+    // Changing a policy changes the history of in-flight runs: a new policy goes behind a patch, beside this one.
     internal static readonly WorkflowTaskOptions StartFlowRetry = new(new WorkflowRetryPolicy(
         maxNumberOfAttempts: 5,
         firstRetryInterval: TimeSpan.FromSeconds(1),

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using Dapr.DurableTask.Protobuf;
 using DurableTask.Core;
+using OrchestrationStatus = DurableTask.Core.OrchestrationStatus;
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Builder;
@@ -26,6 +29,8 @@ namespace Arkonis.Embedded.Runtime;
 /// <item>With <c>DAPR_API_TOKEN</c> set, every gRPC and HTTP call without the matching <c>dapr-api-token</c> header is
 /// refused (gRPC <c>Unauthenticated</c>, HTTP 401; dapr/dapr <c>pkg/api/grpc/endpoints.go</c> and
 /// <c>pkg/api/http/http.go</c> via the api-token middleware).</item>
+/// <item>The patches a worker applied (<c>IsPatched</c>) are kept in the run's history and a worker that contradicts
+/// them stalls the run (<see cref="WorkflowPatches"/>).</item>
 /// </list>
 /// </summary>
 public sealed class DaprdBehaviour
@@ -60,7 +65,8 @@ public sealed class DaprdBehaviour
 }
 
 /// <summary>The gRPC side of <see cref="DaprdBehaviour"/>.</summary>
-public sealed class DaprdInterceptor(DaprdBehaviour daprd, IOrchestrationServiceClient orchestrations, TaskHubGrpcServer server) : Interceptor
+public sealed class DaprdInterceptor(
+    DaprdBehaviour daprd, IOrchestrationServiceClient orchestrations, TaskHubGrpcServer server, WorkflowPatches patches) : Interceptor
 {
     private const string StartInstance = "/TaskHubSidecarService/StartInstance";
     private const string GetWorkItems = "/TaskHubSidecarService/GetWorkItems";
@@ -115,12 +121,37 @@ public sealed class DaprdInterceptor(DaprdBehaviour daprd, IOrchestrationService
         }
         try
         {
-            await continuation(request, responseStream, context);
+            await continuation(request, new Rewriting<TResponse, WorkItem>(responseStream, WorkItem.Parser, patches.Dispatching), context);
         }
         finally
         {
             // One worker stream at a time (the in-process server refuses a second): what is pending was sent on this one.
             daprd.WorkItemsHandedBack += new WorkItemHandBack(server).HandBackAll();
+        }
+    }
+
+    /// <summary>A message of the server's own (Microsoft's) protos read in Dapr's dialect: same wire format.</summary>
+    private static TDapr AsDapr<TDapr>(object message, MessageParser<TDapr> parser) where TDapr : IMessage<TDapr> =>
+        parser.ParseFrom(((IMessage)message).ToByteArray());
+
+    /// <summary>
+    /// Writes each message after <paramref name="change"/> saw it in Dapr's dialect. Fields Microsoft's protos lack
+    /// (a WorkflowStarted event's version) survive the way back as unknown fields, which protobuf writes unchanged.
+    /// </summary>
+    private sealed class Rewriting<TResponse, TDapr>(IServerStreamWriter<TResponse> inner, MessageParser<TDapr> parser, Action<TDapr> change)
+        : IServerStreamWriter<TResponse> where TDapr : IMessage<TDapr>
+    {
+        public WriteOptions? WriteOptions
+        {
+            get => inner.WriteOptions;
+            set => inner.WriteOptions = value;
+        }
+
+        public Task WriteAsync(TResponse message)
+        {
+            var dapr = AsDapr(message!, parser);
+            change(dapr);
+            return inner.WriteAsync((TResponse)((IMessage)message!).Descriptor.Parser.ParseFrom(dapr.ToByteArray()));
         }
     }
 
@@ -144,6 +175,7 @@ public static class DaprdBehaviourExtensions
     public static IServiceCollection AddDaprdBehaviour(this IServiceCollection services, DaprdBehaviour behaviour)
     {
         services.AddSingleton(behaviour);
+        services.AddSingleton<WorkflowPatches>();
         services.AddSingleton<DaprdInterceptor>();
         services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(o => o.Interceptors.Add<DaprdInterceptor>());
         return services;

@@ -56,8 +56,9 @@ public sealed record EmbeddedRuntimeOptions
 /// <item>gRPC port: the durable-task <c>TaskHubSidecarService</c> (Microsoft's in-process <see cref="TaskHubGrpcServer"/>
 /// over an in-memory orchestration service, reading Dapr's dialect, see <see cref="ReusedProtoFields"/>) and the Dapr
 /// runtime API (<see cref="DaprRuntimeApi"/>: secrets, publish, state). daprd's own rules on top
-/// (<see cref="DaprdBehaviour"/>): an active instance id is not started twice, a completed one is re-created, and with
-/// an API token every call must carry it, on both ports.</item>
+/// (<see cref="DaprdBehaviour"/>): an active instance id is not started twice, a completed one is re-created, the
+/// patches a worker applied stay in the run's history (<see cref="WorkflowPatches"/>), and with an API token every
+/// call must carry it, on both ports.</item>
 /// <item>HTTP port: service invocation, <c>/v1.0/invoke/flow-runner/method/...</c>, served by the flow-runner sample's
 /// own endpoints and logic; its completions are published through this runtime and delivered to the app.</item>
 /// <item>The app channel (<see cref="AppChannel"/>): pub/sub deliveries and, with
@@ -88,6 +89,12 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
 
     /// <summary>daprd's rules the in-process server lacks (<see cref="DaprdBehaviour"/>): duplicate starts, slow starts, API token.</summary>
     public DaprdBehaviour Daprd => _app.Services.GetRequiredService<DaprdBehaviour>();
+
+    /// <summary>The patches each run applied, kept in its history as daprd keeps them (<see cref="WorkflowPatches"/>).</summary>
+    public WorkflowPatches Patches => _app.Services.GetRequiredService<WorkflowPatches>();
+
+    /// <summary>Each run's history, to read and to restore (<see cref="WorkflowHistories"/>).</summary>
+    public WorkflowHistories Histories => _app.Services.GetRequiredService<WorkflowHistories>();
 
     /// <summary>Where the runtime calls the app: set it once the app listens.</summary>
     public AppChannel App => _app.Services.GetRequiredService<AppChannel>();
@@ -129,7 +136,9 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
         var services = builder.Services;
         services.AddGrpc();
         services.AddSingleton(sp => new InMemoryOrchestrationService(sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton<IOrchestrationService>(sp => new UnthrottledOrchestrationService(sp.GetRequiredService<InMemoryOrchestrationService>()));
+        services.AddSingleton<WorkflowHistories>();
+        services.AddSingleton<IOrchestrationService>(sp => new UnthrottledOrchestrationService(
+            sp.GetRequiredService<InMemoryOrchestrationService>(), sp.GetRequiredService<WorkflowHistories>()));
         services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
         services.AddOptions<TaskHubGrpcServerOptions>();
         services.AddSingleton<TaskHubGrpcServer>();

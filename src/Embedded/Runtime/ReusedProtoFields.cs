@@ -3,6 +3,7 @@ using Dapr.DurableTask.Protobuf;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Arkonis.Embedded.Runtime;
 
@@ -10,7 +11,9 @@ namespace Arkonis.Embedded.Runtime;
 /// Dapr's fork of the durable-task protos reuses some field numbers with other types. Microsoft's in-process
 /// server parses them as its own types and fails (the instance hangs in Pending), so the runtime reads a workflow
 /// response in Dapr's dialect first and clears those fields before the server sees it (reference/dapr.md): any
-/// Dapr.Workflow client, the dispatcher's own included, talks to this runtime as it talks to daprd.
+/// Dapr.Workflow client, the dispatcher's own included, talks to this runtime as it talks to daprd. The response's
+/// <c>version</c> (the patches the worker applied) goes to <see cref="WorkflowPatches"/>, which keeps it in the run's
+/// history as daprd does.
 /// </summary>
 public static class ReusedProtoFields
 {
@@ -22,24 +25,29 @@ public static class ReusedProtoFields
     ];
 
     /// <summary>Rewrites the request body of <see cref="WorkflowResponsePaths"/> before the gRPC endpoint reads it.</summary>
-    public static IApplicationBuilder UseDaprWorkflowDialect(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseDaprWorkflowDialect(this IApplicationBuilder app)
     {
-        if (WorkflowResponsePaths.Contains(context.Request.Path.Value, StringComparer.Ordinal))
+        var patches = app.ApplicationServices.GetRequiredService<WorkflowPatches>();
+        return app.Use(async (context, next) =>
         {
-            using var received = new MemoryStream();
-            await context.Request.Body.CopyToAsync(received, context.RequestAborted);
-            var rewritten = RewriteFrames(received.ToArray());
-            context.Request.Body = new MemoryStream(rewritten, writable: false);
-            context.Request.ContentLength = rewritten.Length;
-        }
-        await next(context);
-    });
+            if (WorkflowResponsePaths.Contains(context.Request.Path.Value, StringComparer.Ordinal))
+            {
+                using var received = new MemoryStream();
+                await context.Request.Body.CopyToAsync(received, context.RequestAborted);
+                var rewritten = RewriteFrames(received.ToArray(), patches.Completed);
+                context.Request.Body = new MemoryStream(rewritten, writable: false);
+                context.Request.ContentLength = rewritten.Length;
+            }
+            await next(context);
+        });
+    }
 
     /// <summary>
     /// gRPC length-prefixed messages (1 byte compressed flag, 4 bytes big-endian length, the message): each
-    /// uncompressed one is parsed as Dapr's type, cleared and written back; anything else passes unchanged.
+    /// uncompressed one is parsed as Dapr's type, shown to <paramref name="completed"/> (false: daprd would stall the
+    /// run, so none of the turn's actions is applied), cleared and written back; anything else passes unchanged.
     /// </summary>
-    internal static byte[] RewriteFrames(byte[] body)
+    internal static byte[] RewriteFrames(byte[] body, Func<WorkflowResponse, bool>? completed = null)
     {
         using var output = new MemoryStream(body.Length);
         var offset = 0;
@@ -53,7 +61,7 @@ public static class ReusedProtoFields
                 break;
             }
             var message = body.AsSpan(offset + 5, length);
-            var bytes = compressed ? message.ToArray() : Clear(WorkflowResponse.Parser.ParseFrom(message)).ToByteArray();
+            var bytes = compressed ? message.ToArray() : Clear(Seen(WorkflowResponse.Parser.ParseFrom(message), completed)).ToByteArray();
             header[0] = body[offset];
             BinaryPrimitives.WriteUInt32BigEndian(header[1..], (uint)bytes.Length);
             output.Write(header);
@@ -62,6 +70,15 @@ public static class ReusedProtoFields
         }
         output.Write(body.AsSpan(offset));
         return output.ToArray();
+    }
+
+    private static WorkflowResponse Seen(WorkflowResponse response, Func<WorkflowResponse, bool>? completed)
+    {
+        if (completed is not null && !completed(response))
+        {
+            response.Actions.Clear();
+        }
+        return response;
     }
 
     /// <summary>Clears the fields whose numbers Microsoft's protos use with other types.</summary>

@@ -7,9 +7,11 @@ namespace Arkonis.Embedded.Runtime;
 /// The in-memory orchestration service with a concurrency limit that fits a dispatcher. The in-process test
 /// server allows <see cref="Environment.ProcessorCount"/> work items at once and, when they are taken, polls every
 /// 500 ms for a free slot: on two cores a few concurrent runs would wait in 500 ms steps, which is this test
-/// double's limit, not daprd's. Everything else is the in-memory service itself.
+/// double's limit, not daprd's. Everything else is the in-memory service itself, and each committed turn's history
+/// goes to <see cref="WorkflowHistories"/>.
 /// </summary>
-public sealed class UnthrottledOrchestrationService(InMemoryOrchestrationService inner, int maxConcurrentWorkItems = 256) : IOrchestrationService
+public sealed class UnthrottledOrchestrationService(
+    InMemoryOrchestrationService inner, WorkflowHistories histories, int maxConcurrentWorkItems = 256) : IOrchestrationService
 {
     public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
 
@@ -56,9 +58,13 @@ public sealed class UnthrottledOrchestrationService(InMemoryOrchestrationService
         IList<TaskMessage> orchestratorMessages,
         IList<TaskMessage> timerMessages,
         TaskMessage continuedAsNewMessage,
-        OrchestrationState orchestrationState) =>
-        inner.CompleteTaskOrchestrationWorkItemAsync(
+        OrchestrationState orchestrationState)
+    {
+        var completing = inner.CompleteTaskOrchestrationWorkItemAsync(
             workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+        histories.Saved(newOrchestrationRuntimeState);
+        return completing;
+    }
 
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
 
