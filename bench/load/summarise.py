@@ -5,7 +5,7 @@ import os
 import sys
 
 log, commit, command, out = sys.argv[1:5]
-summary, lat, status, mem, left = {}, [], [], [], {}
+summary, lat, status, mem, left, cleared = {}, [], [], [], {}, {}
 
 
 def pairs(line):
@@ -23,6 +23,8 @@ for line in open(log):
         mem.append({k: float(v) for k, v in pairs(line).items()})
     elif line.startswith("LEFT "):
         left = pairs(line)
+    elif line.startswith("CLEARED "):
+        cleared = pairs(line)
 
 duration = float(summary["duration_s"])
 during = [m for m in mem if m["t"] <= duration + 1]
@@ -111,9 +113,11 @@ lines += [
     f"| working set (MB) | {rss_first:.1f} | {rss_last:.1f} | {rss_ratio:.2f} | {rss_slope:+.2f} MB/min | {after['rss_mb']:.1f} |",
     "",
     f"Peak resident: {s['rss_peak_mb']} MB for the whole process (dispatcher, embedded runtime, flow runner, client, ceiling).",
-    f"Left in the stand-ins after the drain: {left.get('flow_starts_logged', '?')} flow starts in the embedded runtime's",
-    f"start log (a test record it keeps for good, a few hundred bytes each) and {left.get('state_keys', '?')} state keys",
-    "(the warm-up's runs, which are not purged).",
+    f"What grows is the stand-ins' own records: the embedded runtime's flow-start log ({left.get('flow_starts_logged', '?')}"
+    " entries after the drain) and the flow-runner sample's correlation map keep one entry per flow for good. Emptied"
+    f" after the drain, the live heap is **{cleared.get('live_mb', '?')} MB** (working set {cleared.get('rss_mb', '?')} MB),"
+    f" against {mem[0]['live_mb']:.1f} MB at the start of the load. Also left: {left.get('state_keys', '?')} state keys"
+    " (the warm-up's run claims, not purged).",
     "",
     "Samples (t in s, live heap MB, working set MB, runs not yet seen final):",
     "",
@@ -124,7 +128,8 @@ result = (f"RESULT requests={s['requests']} unexpected={s['unexpected']} accepte
           f" rate_limited_429={s['rate_limited_429']} async_p50_ms={by_kind['Async']['p50_ms']} async_p99_ms={async_p99}"
           f" sync_p99_ms={by_kind['Sync']['p99_ms']} ceiling_p99_ms={ceiling_p99} live_mb_first={live_first:.1f}"
           f" live_mb_last={live_last:.1f} live_ratio={live_ratio:.2f} live_slope_mb_per_min={live_slope:+.2f}"
-          f" rss_ratio={rss_ratio:.2f} rss_slope_mb_per_min={rss_slope:+.2f} peak_rss_mb={s['rss_peak_mb']}")
+          f" rss_ratio={rss_ratio:.2f} rss_slope_mb_per_min={rss_slope:+.2f} live_mb_start={mem[0]['live_mb']:.1f}"
+          f" live_mb_after_drain_without_standin_records={cleared.get('live_mb', '?')} peak_rss_mb={s['rss_peak_mb']}")
 lines += ["    " + result, ""]
 open(out, "w").write("\n".join(lines))
 print(result)
