@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Arkonis.Hosting;
 
@@ -23,11 +24,13 @@ public static class PortIsolation
     public static WebApplicationBuilder AddDispatcherPorts(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<PortsOptions, PortsOptionsValidator>(PortsOptions.SectionName);
+        builder.Services.AddValidatedOptions<ConnectionLimitsOptions, ConnectionLimitsOptionsValidator>(ConnectionLimitsOptions.SectionName);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Read when Kestrel starts, so every configuration source (files, environment, tests) has been applied.
             var ports = kestrel.ApplicationServices.GetRequiredService<IOptions<PortsOptions>>().Value;
             kestrel.AddServerHeader = false;
+            ApplyConnectionLimits(kestrel.Limits, kestrel.ApplicationServices.GetRequiredService<IOptions<ConnectionLimitsOptions>>().Value);
             kestrel.ListenAnyIP(ports.Public);
             if (ports.CallbackLoopbackOnly)
             {
@@ -47,6 +50,17 @@ public static class PortIsolation
             }
         });
         return builder;
+    }
+
+    /// <summary>Slow or idle clients are cut by these; the server's, so every port's (see <see cref="ConnectionLimitsOptions"/>).</summary>
+    private static void ApplyConnectionLimits(KestrelServerLimits limits, ConnectionLimitsOptions options)
+    {
+        limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+        limits.KeepAliveTimeout = options.KeepAliveTimeout;
+        limits.MinRequestBodyDataRate = options.MinRequestBodyBytesPerSecond > 0
+            ? new MinDataRate(options.MinRequestBodyBytesPerSecond, options.MinRequestBodyGracePeriod)
+            : null;
+        limits.MaxConcurrentConnections = options.MaxConcurrentConnections;
     }
 
     /// <summary>Answers 404 on the public port, as if the route did not exist.</summary>

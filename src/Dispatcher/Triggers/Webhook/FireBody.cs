@@ -35,13 +35,22 @@ internal static class FireBody
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        try
         {
-            if (buffer.Length + read > maxBytes)
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                return (null, TriggerProblem.BodyTooLarge);
+                if (buffer.Length + read > maxBytes)
+                {
+                    return (null, TriggerProblem.BodyTooLarge);
+                }
+                buffer.Write(chunk, 0, read);
             }
-            buffer.Write(chunk, 0, read);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // The server refused the body while it arrived: too slow for Connections:MinRequestBodyBytesPerSecond (408),
+            // or cut short / badly chunked (400). The client's doing, so a 4xx, never the exception handler's 500.
+            return (null, e.StatusCode == StatusCodes.Status408RequestTimeout ? TriggerProblem.BodyTooSlow : TriggerProblem.BodyUnreadable);
         }
         if (buffer.Length == 0)
         {
