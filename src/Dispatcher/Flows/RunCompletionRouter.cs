@@ -26,6 +26,8 @@ public sealed class RunCompletionRouter(
             logger.CompletionNotOurs(completion.Namespace, completion.Flow);
             return;
         }
+        // The run the correlation id names (the completion's own RunId is what the flow runner echoed).
+        using var scope = logger.BeginRunScope(runId);
         var deadline = sidecar.Value.CallTimeout;
         var state = await SidecarUnavailableException.GuardAsync(
             "GetWorkflowState", deadline, ct => workflows.GetWorkflowStateAsync(runId, false, ct), cancellationToken);
