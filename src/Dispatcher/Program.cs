@@ -11,7 +11,7 @@ using Arkonis.Dispatcher.Workflows;
 var builder = WebApplication.CreateBuilder(args);
 var mode = builder.Configuration.GetDispatcherMode();
 
-builder.Logging.AddArkEventConsole();
+builder.Logging.AddArkEventLogging();
 
 builder.AddDispatcherPorts();
 builder.Services.AddDispatcherCore();

@@ -48,6 +48,8 @@ public sealed class NoSecretLeaksFixture : DispatcherFixture, IDisposable
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
         ["Logging:LogLevel:Dapr"] = "Trace",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Trace",
+        // Even asked for by name, ASP.NET Core's request lines (which print the query string) stay off.
+        ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Trace",
     };
 
     protected override DaprdBehaviour? Daprd => new() { ApiToken = DaprApiToken };
@@ -141,7 +143,7 @@ public sealed class NoSecretLeaksTests(NoSecretLeaksFixture app) : IClassFixture
         await ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Post, Hook + "/fire?access_token=" + app.WebhookToken, null);
         await ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Post, Hook + "/fire?mode=" + app.WebhookToken, app.WebhookToken);
         await ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Post, Hook + "/fire?timeout=" + app.WebhookToken, app.WebhookToken);
-        await ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Post, Hook + "/fire", app.WebhookToken, ("Idempotency-Key", app.WebhookToken + "\u00e9"));
+        await ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Post, Hook + "/fire", app.WebhookToken, ("Idempotency-Key", string.Concat(Enumerable.Repeat(app.WebhookToken, 5))));
         await ExpectAsync(
             HttpStatusCode.Unauthorized, HttpMethod.Post, Hook + "/fire", null,
             ("X-Api-Key", app.WebhookToken), ("Cookie", "token=" + app.WebhookToken), ("User-Agent", "curl/" + app.WebhookToken), ("Referer", "http://x/?token=" + app.WebhookToken));
@@ -191,6 +193,7 @@ public sealed class NoSecretLeaksTests(NoSecretLeaksFixture app) : IClassFixture
             Assert.EndsWith("Z", (string)json["Timestamp"]!, StringComparison.Ordinal);
             Assert.NotNull(json["Category"]);
             Assert.NotNull(json["LogLevel"]);
+            Assert.DoesNotContain(json["State"]?.AsObject() ?? [], field => field.Key.StartsWith('@'));
         });
         AssertScoped(lines, "Arkonis.Dispatcher.Workflows.WorkflowRunLauncher", "leak-hook", asyncRunId);
         AssertScoped(lines, "Arkonis.Dispatcher.Workflows.StartFlowActivity", "leak-hook", asyncRunId);
@@ -203,7 +206,7 @@ public sealed class NoSecretLeaksTests(NoSecretLeaksFixture app) : IClassFixture
         var secrets = new[] { app.WebhookToken, app.RotatedToken, app.DaprApiToken, app.AppApiToken }.SelectMany(s => TelemetryCapture.Pieces(s));
         var leaks = capture.Find(secrets.Concat(wrong).Concat(NearMisses(app.RotatedToken)));
         Assert.True(leaks.Count == 0, $"{leaks.Count} leak(s) in {lines.Count} log lines, {capture.Spans.Count} spans, " +
-            $"{capture.Measurements.Count} measurements:\n" + string.Join('\n', leaks.Take(20)));
+            $"{capture.Measurements.Count} measurements:\n" + string.Join('\n', leaks.Select(Place).Distinct().Take(20)));
     }
 
     [Fact]
@@ -237,6 +240,13 @@ public sealed class NoSecretLeaksTests(NoSecretLeaksFixture app) : IClassFixture
 
         Assert.All(all, secret => Assert.NotEmpty(capture.Find(TelemetryCapture.Pieces(secret))));
         Assert.Contains(capture.Lines, line => line.Contains("\\u002B", StringComparison.Ordinal)); // the formatter escaped it
+    }
+
+    /// <summary>Where a finding is (its needle dropped), short enough to read in a failure message.</summary>
+    private static string Place(string finding)
+    {
+        var place = finding[(finding.IndexOf(" in ", StringComparison.Ordinal) + 4)..];
+        return place.Length > 600 ? place[..600] + "..." : place;
     }
 
     private static void Write(ILogger logger, string message) =>

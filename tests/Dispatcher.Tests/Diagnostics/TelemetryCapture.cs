@@ -29,8 +29,8 @@ public sealed class TelemetryCapture : ILoggerProvider, ISupportExternalScope
 
     public TelemetryCapture()
     {
-        // The formatter the console provider uses for FormatterName=json, configured by the services' own AddArkEventConsole.
-        _formatterServices = new ServiceCollection().AddLogging(logging => logging.AddArkEventConsole()).BuildServiceProvider();
+        // The formatter the console provider uses for FormatterName=json, configured by the services' own AddArkEventLogging.
+        _formatterServices = new ServiceCollection().AddLogging(logging => logging.AddArkEventLogging()).BuildServiceProvider();
         _json = _formatterServices.GetServices<ConsoleFormatter>().Single(f => f.Name == ConsoleFormatterNames.Json);
 
         _spans = new ActivityListener
