@@ -10,6 +10,7 @@ using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Reporting;
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Dispatcher.Tests.Harness;
+using Arkonis.Tests.Shared;
 using Arkonis.Dispatcher.Triggers;
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using Arkonis.Dispatcher.Triggers.Cron;
@@ -35,7 +36,7 @@ public sealed class NoSecretLeaksFixture : DispatcherFixture, IDisposable
 
     public string AppApiToken { get; } = NewToken();
 
-    public TelemetryCapture Capture { get; } = new();
+    internal TelemetryCapture Capture { get; } = new();
 
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {

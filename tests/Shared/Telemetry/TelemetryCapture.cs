@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 
-namespace Arkonis.Dispatcher.Tests.Diagnostics;
+namespace Arkonis.Tests.Shared;
 
 /// <summary>
 /// Everything a process writes about itself while it is alive: every log line as the services' JSON console writes it
@@ -17,9 +17,9 @@ namespace Arkonis.Dispatcher.Tests.Diagnostics;
 /// <see cref="ActivitySource"/> (tags, events, links, baggage, status: a superset of what an exporter sends, which reads
 /// the same <see cref="Activity"/> objects), and every measurement of every <see cref="Meter"/> (instrument names and
 /// descriptions, meter and measurement tags). Listeners are process-wide, so other tests' telemetry is captured too:
-/// searches use values no other test knows.
+/// searches use values no other test knows. Linked into the service test projects (it needs a service's AddArkEventLogging).
 /// </summary>
-public sealed class TelemetryCapture : ILoggerProvider, ISupportExternalScope
+internal sealed class TelemetryCapture : ILoggerProvider, ISupportExternalScope
 {
     private readonly ServiceProvider _formatterServices;
     private readonly ConsoleFormatter _json;
