@@ -15,7 +15,9 @@ using Arkonis.Dispatcher.Triggers;
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using Arkonis.Dispatcher.Triggers.Cron;
 using Microsoft.Extensions.DependencyInjection;
+using Arkonis.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -185,6 +187,10 @@ public sealed class NoSecretLeaksTests(NoSecretLeaksFixture app) : IClassFixture
             capture.Other.Enqueue(("GET /metrics", await scrape.Content.ReadAsStringAsync()));
         }
         capture.CollectObservables();
+
+        // The app's JSON console is the one the capture formats with: scopes, UTC timestamps.
+        var json = app.Services.GetRequiredService<IOptionsMonitor<JsonConsoleFormatterOptions>>().CurrentValue;
+        Assert.Equal((true, true, ConsoleLogging.JsonTimestampFormat), (json.IncludeScopes, json.UseUtcTimestamp, json.TimestampFormat));
 
         // The capture saw what it should have: lines with their scopes, spans, measurements.
         var lines = capture.Lines.ToList();
