@@ -1,5 +1,4 @@
 using System.Collections;
-using Arkonis.Dispatcher.Flows;
 
 namespace Arkonis.Dispatcher.Diagnostics;
 
@@ -20,8 +19,8 @@ internal static class LogScopes
         logger.BeginScope(new RunScope(runId));
 
     /// <summary>The handling of one flow completion: the flow, and the run that started it (its correlation id names the target).</summary>
-    public static IDisposable? BeginCompletionScope(this ILogger logger, FlowCompleted completion) =>
-        logger.BeginScope(new CompletionScope(completion.Namespace, completion.Flow, completion.RunId, completion.CorrelationId));
+    public static IDisposable? BeginCompletionScope(this ILogger logger, string @namespace, string flow, string runId, string? correlationId) =>
+        logger.BeginScope(new CompletionScope(@namespace, flow, runId, correlationId));
 
     /// <summary>One small object per scope, read as key/value pairs by structured providers and as one line by the simple console.</summary>
     private sealed class EventScope(string @namespace, string name, string? runId) : ScopeFields

@@ -61,7 +61,7 @@ public static class FlowCompletedSubscription
             return Reply("DROP");
         }
 
-        using var scope = logger.BeginCompletionScope(completion);
+        using var scope = logger.BeginCompletionScope(completion.Namespace, completion.Flow, completion.RunId, completion.CorrelationId);
         foreach (var observer in observers)
         {
             try
