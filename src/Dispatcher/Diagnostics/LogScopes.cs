@@ -18,9 +18,9 @@ internal static class LogScopes
     public static IDisposable? BeginRunScope(this ILogger logger, string runId) =>
         logger.BeginScope(new RunScope(runId));
 
-    /// <summary>The handling of one flow completion: the flow, and the run that started it (its correlation id names the target).</summary>
-    public static IDisposable? BeginCompletionScope(this ILogger logger, string @namespace, string flow, string runId, string? correlationId) =>
-        logger.BeginScope(new CompletionScope(@namespace, flow, runId, correlationId));
+    /// <summary>The handling of one flow completion: the flow, its run (the flow runner's id) and its correlation id (run id and target).</summary>
+    public static IDisposable? BeginCompletionScope(this ILogger logger, string @namespace, string flow, string flowRunId, string? correlationId) =>
+        logger.BeginScope(new CompletionScope(@namespace, flow, flowRunId, correlationId));
 
     /// <summary>One small object per scope, read as key/value pairs by structured providers and as one line by the simple console.</summary>
     private sealed class EventScope(string @namespace, string name, string? runId) : ScopeFields
@@ -36,10 +36,10 @@ internal static class LogScopes
         protected override (string Key, string? Value)[] Fields { get; } = [("RunId", runId)];
     }
 
-    private sealed class CompletionScope(string @namespace, string flow, string runId, string? correlationId) : ScopeFields
+    private sealed class CompletionScope(string @namespace, string flow, string flowRunId, string? correlationId) : ScopeFields
     {
         protected override (string Key, string? Value)[] Fields { get; } =
-            [("Namespace", @namespace), ("Flow", flow), ("RunId", runId), ("CorrelationId", correlationId)];
+            [("Namespace", @namespace), ("Flow", flow), ("FlowRunId", flowRunId), ("CorrelationId", correlationId)];
     }
 
     private abstract class ScopeFields : IReadOnlyList<KeyValuePair<string, object?>>

@@ -26,7 +26,7 @@ public sealed class RunCompletionRouter(
             logger.CompletionNotOurs(completion.Namespace, completion.Flow);
             return;
         }
-        // The run the correlation id names (the completion's own RunId is what the flow runner echoed).
+        // The run the correlation id names (the completion's own RunId is the flow runner's).
         using var scope = logger.BeginRunScope(runId);
         var deadline = sidecar.Value.CallTimeout;
         var state = await SidecarUnavailableException.GuardAsync(

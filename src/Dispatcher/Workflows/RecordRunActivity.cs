@@ -12,7 +12,7 @@ public sealed class RecordRunActivity(ArkEventCatalog catalog, ITriggerActivity 
 {
     public override Task<bool> RunAsync(WorkflowActivityContext context, RunResult input)
     {
-        // The trigger activity's lines (locally the run's end; in a cluster its status patch and Event) belong to this run.
+        // Activities run on the workflow worker, outside the scope of the fire: the lines that record the run's end name it.
         using var scope = logger.BeginEventScope(input.Namespace, input.EventName, input.RunId);
         if (catalog.Find(input.Namespace, input.EventName) is not { } entry)
         {

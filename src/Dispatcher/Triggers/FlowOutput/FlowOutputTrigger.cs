@@ -55,7 +55,7 @@ public sealed partial class FlowOutputTrigger(
     private async Task FireAsync(ArkEvent arkEvent, FlowCompleted completion, CancellationToken cancellationToken)
     {
         var runId = RunIds.ForFlowOutput(arkEvent.Namespace, arkEvent.Name, completion.RunId);
-        // Inside the completion's scope, whose RunId is the upstream run's: a query by either run id finds the fire.
+        // Inside the completion's scope (the upstream flow run, its correlation id): the fire's lines name both runs.
         using var scope = logger.BeginEventScope(arkEvent.Namespace, arkEvent.Name, runId);
         var depth = (completion.ChainDepth ?? 0) + 1;
         if (arkEvent.Spec.Suspend == true)
