@@ -1,3 +1,4 @@
+using Arkonis.Hosting;
 using Arkonis.Dispatcher.Dashboard;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Hosting;
@@ -9,6 +10,8 @@ using Arkonis.Dispatcher.Workflows;
 
 var builder = WebApplication.CreateBuilder(args);
 var mode = builder.Configuration.GetDispatcherMode();
+
+builder.Logging.AddArkEventLogging();
 
 builder.AddDispatcherPorts();
 builder.Services.AddDispatcherCore();

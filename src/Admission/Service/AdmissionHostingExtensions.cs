@@ -22,6 +22,7 @@ public static class AdmissionHostingExtensions
     public static WebApplicationBuilder AddAdmission(this WebApplicationBuilder builder)
     {
         builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.Logging.AddArkEventLogging();
         var services = builder.Services;
         services.AddValidatedOptions<AdmissionOptions, AdmissionOptionsValidator>(AdmissionOptions.Section);
         services.TryAddSingleton(TimeProvider.System);

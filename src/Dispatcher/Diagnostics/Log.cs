@@ -1,13 +1,17 @@
 namespace Arkonis.Dispatcher.Diagnostics;
 
-/// <summary>Every log line of the dispatcher's trigger, run and flow code. Tokens and bodies never appear here.</summary>
+/// <summary>
+/// Every log line of the dispatcher's trigger, run and flow code. Tokens and bodies never appear here. Parameters come
+/// in the template's order: out of order, the generator names an <c>@namespace</c> parameter "@namespace" in the state
+/// instead of the template's "Namespace".
+/// </summary>
 internal static partial class Log
 {
     [LoggerMessage(1001, LogLevel.Information, "Run {RunId} of {Namespace}/{Name} launched ({Cause})")]
-    public static partial void RunLaunched(this ILogger logger, string @namespace, string name, string runId, string cause);
+    public static partial void RunLaunched(this ILogger logger, string runId, string @namespace, string name, string cause);
 
     [LoggerMessage(1002, LogLevel.Information, "Run {RunId} of {Namespace}/{Name} exists already; nothing new started")]
-    public static partial void RunAlreadyExists(this ILogger logger, string @namespace, string name, string runId);
+    public static partial void RunAlreadyExists(this ILogger logger, string runId, string @namespace, string name);
 
     [LoggerMessage(1003, LogLevel.Warning, "The Dapr sidecar did not answer {Operation} in time")]
     public static partial void SidecarUnavailable(this ILogger logger, string operation);
@@ -46,7 +50,7 @@ internal static partial class Log
     public static partial void TriggerSkipped(this ILogger logger, string @namespace, string name, string reason);
 
     [LoggerMessage(3003, LogLevel.Information, "Run {RunId} of {Namespace}/{Name} ended {Result}")]
-    public static partial void TriggerRunCompleted(this ILogger logger, string @namespace, string name, string runId, string result);
+    public static partial void TriggerRunCompleted(this ILogger logger, string runId, string @namespace, string name, string result);
 
     [LoggerMessage(3004, LogLevel.Warning, "Trigger {Namespace}/{Name} failed to fire run {RunId}: {Reason}")]
     public static partial void TriggerFailed(this ILogger logger, string @namespace, string name, string runId, string reason);

@@ -61,12 +61,7 @@ public static class FlowCompletedSubscription
             return Reply("DROP");
         }
 
-        using var scope = logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["Namespace"] = completion.Namespace,
-            ["Flow"] = completion.Flow,
-            ["CorrelationId"] = completion.CorrelationId,
-        });
+        using var scope = logger.BeginCompletionScope(completion.Namespace, completion.Flow, completion.RunId, completion.CorrelationId);
         foreach (var observer in observers)
         {
             try

@@ -26,6 +26,8 @@ public sealed class RunCompletionRouter(
             logger.CompletionNotOurs(completion.Namespace, completion.Flow);
             return;
         }
+        // The run the correlation id names (the completion's own RunId is the flow runner's).
+        using var scope = logger.BeginRunScope(runId);
         var deadline = sidecar.Value.CallTimeout;
         var state = await SidecarUnavailableException.GuardAsync(
             "GetWorkflowState", deadline, ct => workflows.GetWorkflowStateAsync(runId, false, ct), cancellationToken);

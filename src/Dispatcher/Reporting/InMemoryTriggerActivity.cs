@@ -39,7 +39,7 @@ public sealed class InMemoryTriggerActivity(ILogger<InMemoryTriggerActivity> log
 
     public void Completed(ArkEvent arkEvent, string runId, string result, DateTimeOffset completedAt)
     {
-        logger.TriggerRunCompleted(arkEvent.Namespace, arkEvent.Name, runId, result);
+        logger.TriggerRunCompleted(runId, arkEvent.Namespace, arkEvent.Name, result);
         _state.AddOrUpdate(
             (arkEvent.Namespace, arkEvent.Name),
             _ => Empty with { LastRunId = runId, LastRunResult = result, LastCompletedAt = completedAt },

@@ -39,6 +39,8 @@ public sealed class StartFlowActivity(IFlowRunner runner, IRunPayloads payloads,
 {
     public override async Task<FlowStartOutcome> RunAsync(WorkflowActivityContext context, StartFlowInput input)
     {
+        // Activities run on the workflow worker, outside the scope of the fire that started the run.
+        using var scope = logger.BeginEventScope(input.Namespace, input.EventName, input.RunId);
         var flowInput = input.Input ?? [];
         if (input.Render)
         {

@@ -73,7 +73,7 @@ public sealed class WorkflowRunLauncher(
                 {
                     return AlreadyExists(request);
                 }
-                logger.RunStartAnswerLate(request.Event.Namespace, request.Event.Name, runId);
+                logger.RunStartAnswerLate(runId, request.Event.Namespace, request.Event.Name);
                 return Started(request);
             }
             await ReleaseAsync(runId, deadline);
@@ -119,7 +119,7 @@ public sealed class WorkflowRunLauncher(
 
     private LaunchOutcome Started(FireRequest request)
     {
-        logger.RunLaunched(request.Event.Namespace, request.Event.Name, request.RunId, request.Trigger.Cause);
+        logger.RunLaunched(request.RunId, request.Event.Namespace, request.Event.Name, request.Trigger.Cause);
         metrics.RunLaunched(request.Trigger.Cause, "started");
         activity.Fired(request.Event, request.RunId, request.Trigger.FiredAt);
         return LaunchOutcome.Started;
@@ -127,7 +127,7 @@ public sealed class WorkflowRunLauncher(
 
     private LaunchOutcome AlreadyExists(FireRequest request)
     {
-        logger.RunAlreadyExists(request.Event.Namespace, request.Event.Name, request.RunId);
+        logger.RunAlreadyExists(request.RunId, request.Event.Namespace, request.Event.Name);
         metrics.RunLaunched(request.Trigger.Cause, "exists");
         return LaunchOutcome.AlreadyExists;
     }

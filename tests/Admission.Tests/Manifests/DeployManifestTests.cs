@@ -226,6 +226,18 @@ public sealed class DeployManifestTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
+    [Theory]
+    [InlineData("admission")]
+    [InlineData("dispatcher")]
+    public void Both_services_log_json_lines_in_the_cluster(string service)
+    {
+        var deployment = Repo.LoadKind(Repo.DeployPath(service, "deployment.yaml"), "Deployment").Single();
+        var container = deployment["spec"]!["template"]!["spec"]!["containers"]![0]!;
+
+        // The console formatter named by Logging:Console:FormatterName; its options come from AddArkEventLogging.
+        Assert.Equal(Microsoft.Extensions.Logging.Console.ConsoleFormatterNames.Json, Env(container, "Logging__Console__FormatterName"));
+    }
+
     private static JsonNode Container() => Deployment["spec"]!["template"]!["spec"]!["containers"]![0]!;
 
     private static JsonNode ServicePort() => Service["spec"]!["ports"]![0]!;

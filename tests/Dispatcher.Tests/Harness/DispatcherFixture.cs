@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Arkonis.Dispatcher.Catalog;
 using Arkonis.Dispatcher.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Arkonis.Dispatcher.Tests.Harness;
 
@@ -46,6 +47,9 @@ public class DispatcherFixture : IAsyncLifetime
     /// <summary>daprd's rules the embedded runtime applies (API token, slow starts); null means the defaults.</summary>
     protected virtual DaprdBehaviour? Daprd => null;
 
+    /// <summary>Where the embedded runtime's own log lines go (Warning and above); null means nowhere.</summary>
+    protected virtual ILoggerProvider? SidecarLogs => null;
+
     /// <summary>Where the dispatcher's workflow client connects; null means the fake sidecar.</summary>
     protected virtual string? WorkflowEndpoint => null;
 
@@ -66,7 +70,7 @@ public class DispatcherFixture : IAsyncLifetime
         {
             await File.WriteAllTextAsync(Path.Combine(CatalogDirectory, file), yaml);
         }
-        _sidecar = await EmbeddedDaprRuntime.StartAsync(FlowDelay, daprd: Daprd);
+        _sidecar = await EmbeddedDaprRuntime.StartAsync(FlowDelay, SidecarLogs, daprd: Daprd);
         foreach (var key in TokenSecrets)
         {
             _sidecar.Runtime.Secrets[key] = new Dictionary<string, string> { ["token"] = Token };

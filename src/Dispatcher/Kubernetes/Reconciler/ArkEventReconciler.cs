@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Arkonis.Dispatcher.Catalog;
+using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Kubernetes.Events;
 using Arkonis.Dispatcher.Kubernetes.Leadership;
 using Arkonis.Dispatcher.Kubernetes.Status;
@@ -85,7 +86,7 @@ internal sealed class ArkEventReconciler(
             _failures.TryRemove((@namespace, name), out _);
             return null; // deleted: its Secret and runs go with it (owner references)
         }
-        using var scope = Logger.BeginScope(new Dictionary<string, object> { ["namespace"] = @namespace, ["name"] = name });
+        using var scope = Logger.BeginEventScope(@namespace, name);
         var ev = entry.Event;
         if (IsOlderThanOurWrite(ev))
         {

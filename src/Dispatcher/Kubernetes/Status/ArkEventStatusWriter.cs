@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Catalog;
+using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Kubernetes.Events;
 using Arkonis.Dispatcher.Kubernetes.Watching;
 using k8s.Autorest;
@@ -132,7 +133,7 @@ internal sealed class ArkEventStatusWriter(
 
     private async Task ApplyAsync(string @namespace, string name, IReadOnlyList<StatusChange> changes, CancellationToken cancellationToken)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["namespace"] = @namespace, ["name"] = name });
+        using var scope = logger.BeginEventScope(@namespace, name);
         // The catalog's copy is usually current: try it first, read from the server after a lost race.
         var state = new ApplyState(@namespace, name, changes) { Current = catalog.Find(@namespace, name)?.Event };
         var last = await _retry.ExecuteAsync(async token =>

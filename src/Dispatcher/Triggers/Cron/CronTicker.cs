@@ -1,5 +1,6 @@
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using Arkonis.Dispatcher.Reporting;
+using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Hosting;
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Model.Resources;
@@ -104,12 +105,7 @@ public sealed partial class CronTicker(
     {
         var arkEvent = fire.Event;
         var runId = RunIds.ForCron(arkEvent.Namespace, arkEvent.Name, fire.Scheduled);
-        using var scope = logger.BeginScope(new Dictionary<string, object>
-        {
-            ["Namespace"] = arkEvent.Namespace,
-            ["ArkEvent"] = arkEvent.Name,
-            ["RunId"] = runId,
-        });
+        using var scope = logger.BeginEventScope(arkEvent.Namespace, arkEvent.Name, runId);
         try
         {
             var verdict = await gate.AdmitAsync(arkEvent, runId, PreviousRunIds(fire), cancellationToken);

@@ -1,5 +1,6 @@
 using Arkonis.Dispatcher.Triggers.Concurrency;
 using Arkonis.Dispatcher.Reporting;
+using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Model.Resources;
@@ -54,13 +55,8 @@ public sealed partial class FlowOutputTrigger(
     private async Task FireAsync(ArkEvent arkEvent, FlowCompleted completion, CancellationToken cancellationToken)
     {
         var runId = RunIds.ForFlowOutput(arkEvent.Namespace, arkEvent.Name, completion.RunId);
-        using var scope = logger.BeginScope(new Dictionary<string, object>
-        {
-            ["Namespace"] = arkEvent.Namespace,
-            ["ArkEvent"] = arkEvent.Name,
-            ["RunId"] = runId,
-            ["UpstreamRunId"] = completion.RunId,
-        });
+        // Inside the completion's scope (the upstream flow run, its correlation id): the fire's lines name both runs.
+        using var scope = logger.BeginEventScope(arkEvent.Namespace, arkEvent.Name, runId);
         var depth = (completion.ChainDepth ?? 0) + 1;
         if (arkEvent.Spec.Suspend == true)
         {

@@ -70,7 +70,7 @@ public static class TriggerApi
         [AsParameters] TriggerServices services,
         CancellationToken cancellationToken)
     {
-        using var scope = services.Logger.BeginScope(new Dictionary<string, object?> { ["Namespace"] = @namespace, ["Name"] = name });
+        using var scope = services.Logger.BeginEventScope(@namespace, name);
         var (entry, denied) = await AuthenticateAsync(@namespace, name, http, services, cancellationToken);
         if (denied is not null)
         {
@@ -91,7 +91,7 @@ public static class TriggerApi
             ? RunIds.NewWebhook(@namespace, name)
             : RunIds.ForIdempotencyKey(@namespace, name, request.IdempotencyKey);
         var statusUrl = $"/triggers/{@namespace}/{name}/runs/{Uri.EscapeDataString(runId)}";
-        using var runScope = services.Logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = runId });
+        using var runScope = services.Logger.BeginRunScope(runId);
         var fire = new FireRequest(runId, arkEvent, new TriggerContext(SourceTypes.Webhook, services.Time.GetUtcNow(), request.Body));
         var (outcome, launchProblem) = await LaunchAsync(fire, @namespace, name, http, services, cancellationToken);
         if (launchProblem is not null)
@@ -232,12 +232,7 @@ public static class TriggerApi
         [AsParameters] TriggerServices services,
         CancellationToken cancellationToken)
     {
-        using var scope = services.Logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["Namespace"] = @namespace,
-            ["Name"] = name,
-            ["RunId"] = runId,
-        });
+        using var scope = services.Logger.BeginEventScope(@namespace, name, runId);
         var (_, denied) = await AuthenticateAsync(@namespace, name, http, services, cancellationToken);
         if (denied is not null)
         {
