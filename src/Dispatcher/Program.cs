@@ -11,7 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 var mode = builder.Configuration.GetDispatcherMode();
 
 builder.AddDispatcherPorts();
-builder.Services.AddDispatcherCore();
+builder.Services.AddDispatcherCore(builder.Configuration);
 builder.Services.AddDaprRuns();
 builder.Services.AddFlowCompletions();
 builder.Services.AddTriggerApi();

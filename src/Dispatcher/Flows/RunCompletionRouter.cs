@@ -26,6 +26,20 @@ public sealed class RunCompletionRouter(
             logger.CompletionNotOurs(completion.Namespace, completion.Flow);
             return;
         }
+        using var span = DispatcherTracing.StartCompletion(completion, runId);
+        try
+        {
+            span?.SetTag(DispatcherTracing.OutcomeTag, await RouteAsync(completion, correlationId, runId, cancellationToken) ? "routed" : "no-waiting-run");
+        }
+        catch (Exception e)
+        {
+            span.Failed(e);
+            throw;
+        }
+    }
+
+    private async Task<bool> RouteAsync(FlowCompleted completion, string correlationId, string runId, CancellationToken cancellationToken)
+    {
         var deadline = sidecar.Value.CallTimeout;
         var state = await SidecarUnavailableException.GuardAsync(
             "GetWorkflowState", deadline, ct => workflows.GetWorkflowStateAsync(runId, false, ct), cancellationToken);
@@ -33,7 +47,7 @@ public sealed class RunCompletionRouter(
         if (state is not { Exists: true, RuntimeStatus: WorkflowRuntimeStatus.Running or WorkflowRuntimeStatus.Pending or WorkflowRuntimeStatus.Suspended })
         {
             logger.CompletionNoWaitingRun(runId);
-            return;
+            return false;
         }
         // A large output is stored once (claim-check); the run's history gets a reference, not the output.
         var output = await SidecarUnavailableException.GuardAsync(
@@ -53,5 +67,6 @@ public sealed class RunCompletionRouter(
             },
             cancellationToken);
         logger.CompletionRouted(runId);
+        return true;
     }
 }

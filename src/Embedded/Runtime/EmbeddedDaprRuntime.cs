@@ -181,7 +181,8 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
             if (context.Arguments.OfType<FlowRunRequest>().FirstOrDefault() is { } request)
             {
                 http.RequestServices.GetRequiredService<FlowStartLog>().Add(
-                    (string)http.Request.RouteValues["namespace"]!, (string)http.Request.RouteValues["pipeline"]!, request);
+                    (string)http.Request.RouteValues["namespace"]!, (string)http.Request.RouteValues["pipeline"]!, request,
+                    http.Request.Headers.TraceParent.FirstOrDefault());
             }
             return await next(context);
         });
@@ -205,21 +206,21 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
     }
 }
 
-/// <summary>What the flow runner was asked to start.</summary>
+/// <summary>What the flow runner was asked to start, and the <c>traceparent</c> header each request came with.</summary>
 public sealed class FlowStartLog
 {
-    private readonly List<(string Namespace, string Pipeline, FlowRunRequest Request)> _starts = [];
+    private readonly List<(string Namespace, string Pipeline, FlowRunRequest Request, string? TraceParent)> _starts = [];
     private readonly Lock _lock = new();
 
-    public void Add(string @namespace, string pipeline, FlowRunRequest request)
+    public void Add(string @namespace, string pipeline, FlowRunRequest request, string? traceParent = null)
     {
         lock (_lock)
         {
-            _starts.Add((@namespace, pipeline, request));
+            _starts.Add((@namespace, pipeline, request, traceParent));
         }
     }
 
-    public IReadOnlyList<(string Namespace, string Pipeline, FlowRunRequest Request)> Snapshot()
+    public IReadOnlyList<(string Namespace, string Pipeline, FlowRunRequest Request, string? TraceParent)> Snapshot()
     {
         lock (_lock)
         {
