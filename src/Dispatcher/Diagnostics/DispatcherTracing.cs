@@ -8,7 +8,7 @@ namespace Arkonis.Dispatcher.Diagnostics;
 /// <summary>
 /// The dispatcher's one <see cref="ActivitySource"/>, <c>Arkonis.Dispatcher</c> (named like its meter), and the spans a
 /// run makes: <c>run.start</c> (the launch), <c>flow.start</c> (one per target, a client span), <c>run</c> (the whole
-/// run, written when it ends) and <c>flow.completed</c> (a completion, linked to the flow it completes).
+/// run, written when it ends) and <c>flow.completed</c> (a completion, a child of the flow start it answers).
 /// <para>
 /// A workflow replays and its activities may run on another replica, so <see cref="Activity.Current"/> cannot carry a
 /// run's trace: the launch writes the W3C <c>traceparent</c>/<c>tracestate</c> into the run's input, and the workflow's
@@ -114,16 +114,23 @@ public static class DispatcherTracing
     }
 
     /// <summary>
-    /// A flow's completion as the dispatcher receives it: a child of the delivery (daprd passes the publisher's
-    /// context on), linked to the flow's start when the completion carries its <c>traceParent</c>.
+    /// A flow's completion as the dispatcher receives it. When the completion carries the <c>traceParent</c> the flow
+    /// was started with, the span is its child, in the run's trace, and links to the delivery (whose context is whatever
+    /// the publisher and daprd made of it, possibly unsampled); otherwise it is a child of the delivery.
     /// </summary>
     public static Activity? StartCompletion(FlowCompleted completion, string runId)
     {
-        ActivityLink[] links = TryParse(completion.TraceParent, completion.TraceState, out var flow) ? [new ActivityLink(flow)] : [];
+        var parent = default(ActivityContext);
+        ActivityLink[] links = [];
+        if (TryParse(completion.TraceParent, completion.TraceState, out var flow))
+        {
+            parent = flow;
+            links = Activity.Current is { Recorded: true } delivery ? [new ActivityLink(delivery.Context)] : [];
+        }
         var activity = Source.StartActivity(
             "flow.completed",
             ActivityKind.Consumer,
-            parentContext: default,
+            parent,
             [
                 new(NamespaceTag, completion.Namespace),
                 new(PipelineTag, completion.Flow),

@@ -29,7 +29,8 @@ public sealed class RunCompletionRouter(
         using var span = DispatcherTracing.StartCompletion(completion, runId);
         try
         {
-            span?.SetTag(DispatcherTracing.OutcomeTag, await RouteAsync(completion, correlationId, runId, cancellationToken) ? "routed" : "no-waiting-run");
+            var routed = await RouteAsync(completion, correlationId, runId, cancellationToken);
+            span?.SetTag(DispatcherTracing.OutcomeTag, routed ? "routed" : "no-waiting-run");
         }
         catch (Exception e)
         {

@@ -56,14 +56,21 @@ public static class DispatcherPipeline
             // Health probes, scrapes, the dashboard and (in the embedded runtime) the runtime's own endpoints make no spans.
             .AddAspNetCoreInstrumentation(options => options.Filter = http =>
                 http.Request.Path.StartsWithSegments("/triggers") || http.Request.Path == FlowCompletedSubscription.Route)
-            // Only calls inside a trace: the workflow worker's polls and the watch loops would each start a trace of their own.
-            .AddHttpClientInstrumentation(options => options.FilterHttpRequestMessage = _ =>
-                Activity.Current is { } call && call.ParentSpanId != default);
+            .AddHttpClientInstrumentation(options => options.FilterHttpRequestMessage = TracedCall);
         if (OtlpTracesConfigured(configuration))
         {
             tracing.AddOtlpExporter();
         }
     }
+
+    /// <summary>
+    /// Only HTTP calls inside a trace (the workflow worker's polls and the watch loops would each start a trace of their
+    /// own), and no gRPC to the sidecar: those calls run under the gRPC client's own activity, which is not exported,
+    /// so their spans would hang from a parent no backend has (daprd traces them itself when its tracing is on).
+    /// </summary>
+    private static bool TracedCall(HttpRequestMessage request) =>
+        Activity.Current is { } call && call.ParentSpanId != default &&
+        request.Content?.Headers.ContentType?.MediaType?.StartsWith("application/grpc", StringComparison.Ordinal) != true;
 
     /// <summary>An OTLP endpoint is set (for all signals or for traces) and <c>OTEL_TRACES_EXPORTER</c> is not <c>none</c>.</summary>
     internal static bool OtlpTracesConfigured(IConfiguration configuration) =>
