@@ -26,7 +26,7 @@ public sealed class RunCompletionRouter(
             logger.CompletionNotOurs(completion.Namespace, completion.Flow);
             return;
         }
-        using var span = DispatcherTracing.StartCompletion(completion, runId);
+        using var span = CompletionTracing.StartCompletion(completion, runId);
         try
         {
             var routed = await RouteAsync(completion, correlationId, runId, cancellationToken);

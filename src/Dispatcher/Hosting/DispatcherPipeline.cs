@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Arkonis.Hosting;
 using Arkonis.Dispatcher.Diagnostics;
-using Arkonis.Dispatcher.Flows;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -43,8 +42,7 @@ public static class DispatcherPipeline
     }
 
     /// <summary>
-    /// Traces: the dispatcher's spans (<see cref="DispatcherTracing"/>), the trigger API's and the completion route's
-    /// requests, and the HTTP calls made inside them (to the sidecar, the flow runner, the Kubernetes API). Spans are
+    /// Traces: the dispatcher's spans (<see cref="DispatcherTracing"/>), the trigger API's requests and daprd's deliveries, and the HTTP calls made inside them (to the sidecar, the flow runner, the Kubernetes API). Spans are
     /// always made, so the <c>traceparent</c> reaches the flow runner; they leave the process only through OTLP, and
     /// only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c>) is set. The OpenTelemetry
     /// SDK reads the other <c>OTEL_*</c> settings itself: protocol, headers, sampler, <c>OTEL_SDK_DISABLED</c>.
@@ -53,9 +51,10 @@ public static class DispatcherPipeline
     {
         tracing
             .AddSource(DispatcherTracing.SourceName)
-            // Health probes, scrapes, the dashboard and (in the embedded runtime) the runtime's own endpoints make no spans.
+            // The trigger API and daprd's calls (/dapr/...: the completions). Health probes, scrapes, the dashboard, the cron
+            // binding's ticks and (in the embedded runtime) the runtime's own endpoints make no spans.
             .AddAspNetCoreInstrumentation(options => options.Filter = http =>
-                http.Request.Path.StartsWithSegments("/triggers") || http.Request.Path == FlowCompletedSubscription.Route)
+                http.Request.Path.StartsWithSegments("/triggers") || http.Request.Path.StartsWithSegments("/dapr"))
             .AddHttpClientInstrumentation(options => options.FilterHttpRequestMessage = TracedCall);
         if (OtlpTracesConfigured(configuration))
         {

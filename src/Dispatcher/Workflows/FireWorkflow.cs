@@ -1,4 +1,3 @@
-using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Flows;
 using Arkonis.Dispatcher.Runs;
 using Arkonis.Model.Resources;
@@ -39,7 +38,7 @@ public sealed class FireWorkflow : Workflow<RunInput, RunResult>
         // The run's span is written once, in the turn that ends it; a replay of that turn writes nothing.
         if (!context.IsReplaying)
         {
-            DispatcherTracing.RunEnded(input, result);
+            RunTracing.RunEnded(input, result);
         }
         try
         {

@@ -43,7 +43,7 @@ public sealed class StartFlowActivity(IFlowRunner runner, IRunPayloads payloads,
 {
     public override async Task<FlowStartOutcome> RunAsync(WorkflowActivityContext context, StartFlowInput input)
     {
-        using var span = DispatcherTracing.StartFlowStart(
+        using var span = RunTracing.StartFlowStart(
             input.TraceParent, input.TraceState, input.Namespace, input.EventName, input.RunId, input.Pipeline);
         try
         {

@@ -34,7 +34,7 @@ public sealed class WorkflowRunLauncher(
 {
     public async Task<LaunchOutcome> LaunchAsync(FireRequest request, CancellationToken cancellationToken)
     {
-        using var span = DispatcherTracing.StartLaunch(request);
+        using var span = RunTracing.StartLaunch(request);
         try
         {
             var outcome = await LaunchInSpanAsync(request, cancellationToken);

@@ -6,6 +6,7 @@ using Arkonis.Dispatcher.Kubernetes;
 using Arkonis.Dispatcher.Kubernetes.Completions;
 using Arkonis.Dispatcher.Kubernetes.Flows;
 using Arkonis.Dispatcher.Runs;
+using Arkonis.Dispatcher.Workflows;
 using Arkonis.Model.Resources;
 
 namespace Arkonis.Dispatcher.Tests.Tracing;
@@ -59,9 +60,10 @@ public sealed class TraceContextUnitTests : IDisposable
     public void Cron_and_flow_output_runs_start_a_trace_of_their_own(string cause)
     {
         using var delivery = new Activity("delivery").Start();
+        delivery.ActivityTraceFlags = ActivityTraceFlags.Recorded;
         var trigger = new TriggerContext(cause, DateTimeOffset.UnixEpoch, UpstreamTraceParent: cause == SourceTypes.FlowOutput ? TraceParent : null);
 
-        using var launch = DispatcherTracing.StartLaunch(new FireRequest("run-1", Event(), trigger));
+        using var launch = RunTracing.StartLaunch(new FireRequest("run-1", Event(), trigger));
 
         Assert.NotNull(launch);
         Assert.Equal(default, launch.ParentSpanId);
@@ -83,7 +85,7 @@ public sealed class TraceContextUnitTests : IDisposable
     {
         using var request = new Activity("POST /triggers/{namespace}/{name}/fire").Start();
 
-        using var launch = DispatcherTracing.StartLaunch(new FireRequest("run-1", Event(), new TriggerContext(SourceTypes.Webhook, DateTimeOffset.UnixEpoch)));
+        using var launch = RunTracing.StartLaunch(new FireRequest("run-1", Event(), new TriggerContext(SourceTypes.Webhook, DateTimeOffset.UnixEpoch)));
 
         Assert.NotNull(launch);
         Assert.Equal(request.TraceId, launch.TraceId);
@@ -116,8 +118,8 @@ public sealed class TraceContextUnitTests : IDisposable
         RunResult Result(string runId) =>
             new(runId, "default", "hello", RunStatuses.Failed, firedAt, firedAt.AddSeconds(3), []);
 
-        DispatcherTracing.RunEnded(Input("run-untraced", null), Result("run-untraced"));
-        DispatcherTracing.RunEnded(Input("run-traced", TraceParent), Result("run-traced"));
+        RunTracing.RunEnded(Input("run-untraced", null), Result("run-untraced"));
+        RunTracing.RunEnded(Input("run-traced", TraceParent), Result("run-traced"));
 
         var run = Assert.Single(spans);
         Assert.Equal("run", run.OperationName);

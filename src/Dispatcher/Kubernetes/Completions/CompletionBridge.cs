@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Flows;
 using Dapr.Client;
 using k8s;
@@ -32,7 +31,7 @@ internal sealed class CompletionBridge(
     {
         var message = run.ToCompletion(time.GetUtcNow());
         // Published inside the flow's trace, so daprd's CloudEvent (traceparent) and its delivery belong to the run's trace.
-        using var span = DispatcherTracing.StartCompletionPublish(message);
+        using var span = CompletionTracing.StartCompletionPublish(message);
         await dapr.PublishEventAsync(FlowCompletedSubscription.PubSubName, FlowCompletedSubscription.Topic, message, cancellationToken);
         metrics.CompletionPublished(run.Phase!);
         KubernetesLog.CompletionPublished(logger, run.Namespace, run.Name, run.Phase!, run.CorrelationId);
