@@ -42,10 +42,12 @@ public static class DispatcherPipeline
     }
 
     /// <summary>
-    /// Traces: the dispatcher's spans (<see cref="DispatcherTracing"/>), the trigger API's requests and daprd's deliveries, and the HTTP calls made inside them (to the sidecar, the flow runner, the Kubernetes API). Spans are
-    /// always made, so the <c>traceparent</c> reaches the flow runner; they leave the process only through OTLP, and
-    /// only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c>) is set. The OpenTelemetry
-    /// SDK reads the other <c>OTEL_*</c> settings itself: protocol, headers, sampler, <c>OTEL_SDK_DISABLED</c>.
+    /// Traces: the dispatcher's spans (<see cref="DispatcherTracing"/>), the trigger API's requests and daprd's calls, and
+    /// the HTTP calls made inside them (the flow runner through the sidecar, the Kubernetes API). Spans are always made,
+    /// so the <c>traceparent</c> reaches the flow runner; they leave the process only through OTLP, and only when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c>) is set (eShop's ServiceDefaults do
+    /// the same). The OpenTelemetry SDK reads the other <c>OTEL_*</c> settings itself: protocol, headers, sampler,
+    /// <c>OTEL_SDK_DISABLED</c>.
     /// </summary>
     private static void ConfigureTracing(TracerProviderBuilder tracing, IConfiguration configuration)
     {
