@@ -9,6 +9,7 @@ public sealed record FlowRunRequest(string? RunId, JsonObject? Input, string? Co
 public sealed record FlowRunAccepted(string FlowRunId, string CorrelationId, bool Duplicate);
 
 /// <summary>The data of a <c>flow-completed</c> message (ArkEvent DESIGN §3).</summary>
+/// <remarks><c>TraceParent</c>/<c>TraceState</c>: the W3C trace context the run was started with, echoed back (optional).</remarks>
 public sealed record FlowCompletedMessage(
     string Namespace,
     string Flow,
@@ -18,7 +19,9 @@ public sealed record FlowCompletedMessage(
     string? Error,
     DateTimeOffset CompletedAt,
     string? CorrelationId,
-    int? ChainDepth);
+    int? ChainDepth,
+    string? TraceParent = null,
+    string? TraceState = null);
 
 /// <summary>Sends a completion to the <c>flow-completed</c> topic.</summary>
 public interface IFlowCompletedPublisher
@@ -42,3 +45,6 @@ public sealed record FlowRunnerSampleOptions
     /// <summary>The sidecar to publish through, when not this app's own (see <c>AddDaprCompletionPublisher</c>).</summary>
     public string? PublishGrpcEndpoint { get; init; }
 }
+
+/// <summary>The W3C trace context a flow run was started with (<c>traceparent</c>, <c>tracestate</c> headers).</summary>
+public sealed record FlowTrace(string? TraceParent, string? TraceState);

@@ -12,7 +12,7 @@ public static class FlowRunnerApi
     }
 
     public static Results<Accepted<FlowRunAccepted>, ProblemHttpResult> StartRun(
-        string @namespace, string pipeline, FlowRunRequest request, FlowRuns runs)
+        string @namespace, string pipeline, FlowRunRequest request, FlowRuns runs, HttpRequest http)
     {
         if (string.IsNullOrWhiteSpace(request.CorrelationId) || string.IsNullOrWhiteSpace(request.RunId))
         {
@@ -20,9 +20,14 @@ public static class FlowRunnerApi
                 title: "runId and correlationId are required.", statusCode: StatusCodes.Status400BadRequest,
                 type: "https://arkonis.dev/problems/invalid-flow-run");
         }
-        var accepted = runs.Accept(@namespace, pipeline, request);
+        // The caller's W3C trace context goes back with the completion, so the dispatcher can link the two.
+        var trace = new FlowTrace(Header(http, "traceparent"), Header(http, "tracestate"));
+        var accepted = runs.Accept(@namespace, pipeline, request, trace);
         return TypedResults.Accepted($"/flows/{@namespace}/{pipeline}/runs/{accepted.FlowRunId}", accepted);
     }
+
+    private static string? Header(HttpRequest http, string name) =>
+        http.Headers.TryGetValue(name, out var value) && value.Count == 1 && value.ToString() is { Length: > 0 and <= 512 } text ? text : null;
 
     /// <summary>Registers the sample's services; the publisher decides where completions go.</summary>
     public static IServiceCollection AddFlowRuns<TPublisher>(this IServiceCollection services)

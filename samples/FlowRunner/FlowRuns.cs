@@ -22,7 +22,7 @@ public sealed partial class FlowRuns(
     private readonly ConcurrentDictionary<string, string> _runsByCorrelation = new(StringComparer.Ordinal);
 
     /// <summary>Starts the run unless this correlation id was seen; answers at once, the flow goes on in the background.</summary>
-    public FlowRunAccepted Accept(string @namespace, string pipeline, FlowRunRequest request)
+    public FlowRunAccepted Accept(string @namespace, string pipeline, FlowRunRequest request, FlowTrace? trace = null)
     {
         var correlationId = request.CorrelationId!;
         var flowRunId = $"{pipeline}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5))}";
@@ -33,7 +33,7 @@ public sealed partial class FlowRuns(
             return new FlowRunAccepted(existing, correlationId, true);
         }
         var input = request.Input ?? [];
-        _ = RunAsync(@namespace, pipeline, flowRunId, correlationId, input, request.ChainDepth, lifetime.ApplicationStopping);
+        _ = RunAsync(@namespace, pipeline, flowRunId, correlationId, input, request.ChainDepth, trace, lifetime.ApplicationStopping);
         return new FlowRunAccepted(flowRunId, correlationId, false);
     }
 
@@ -54,7 +54,8 @@ public sealed partial class FlowRuns(
         input["_fail"] is JsonValue fail && fail.ToString() is { Length: > 0 } reason ? reason : null;
 
     private async Task RunAsync(
-        string @namespace, string pipeline, string flowRunId, string correlationId, JsonObject input, int chainDepth, CancellationToken stopping)
+        string @namespace, string pipeline, string flowRunId, string correlationId, JsonObject input, int chainDepth, FlowTrace? trace,
+        CancellationToken stopping)
     {
         try
         {
@@ -69,7 +70,9 @@ public sealed partial class FlowRuns(
                 failure,
                 time.GetUtcNow(),
                 correlationId,
-                chainDepth);
+                chainDepth,
+                trace?.TraceParent,
+                trace?.TraceState);
             await publisher.PublishAsync(message, stopping);
             LogCompleted(logger, @namespace, pipeline, flowRunId, message.Phase);
         }

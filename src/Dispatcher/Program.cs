@@ -14,7 +14,7 @@ var mode = builder.Configuration.GetDispatcherMode();
 builder.Logging.AddArkEventLogging();
 
 builder.AddDispatcherPorts();
-builder.Services.AddDispatcherCore();
+builder.Services.AddDispatcherCore(builder.Configuration);
 builder.Services.AddDaprRuns();
 builder.Services.AddFlowCompletions();
 builder.Services.AddTriggerApi();

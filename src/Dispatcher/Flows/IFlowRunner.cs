@@ -27,6 +27,10 @@ public interface IFlowRunner
 }
 
 /// <summary>The data of a <c>flow-completed</c> pub/sub message (DESIGN §3).</summary>
+/// <remarks>
+/// <c>TraceParent</c>/<c>TraceState</c> (optional): the W3C trace context the flow was started with, echoed back by
+/// the flow runner (in a cluster the dispatcher reads it from the ArkFlow's annotation); the completion's span links to it.
+/// </remarks>
 public sealed record FlowCompleted(
     string Namespace,
     string Flow,
@@ -36,4 +40,6 @@ public sealed record FlowCompleted(
     string? Error,
     DateTimeOffset CompletedAt,
     string? CorrelationId,
-    int? ChainDepth = null);
+    int? ChainDepth = null,
+    string? TraceParent = null,
+    string? TraceState = null);

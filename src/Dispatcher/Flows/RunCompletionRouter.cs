@@ -28,6 +28,21 @@ public sealed class RunCompletionRouter(
         }
         // The run the correlation id names (the completion's own RunId is the flow runner's).
         using var scope = logger.BeginRunScope(runId);
+        using var span = CompletionTracing.StartCompletion(completion, runId);
+        try
+        {
+            var routed = await RouteAsync(completion, correlationId, runId, cancellationToken);
+            span?.SetTag(DispatcherTracing.OutcomeTag, routed ? "routed" : "no-waiting-run");
+        }
+        catch (Exception e)
+        {
+            span.Failed(e);
+            throw;
+        }
+    }
+
+    private async Task<bool> RouteAsync(FlowCompleted completion, string correlationId, string runId, CancellationToken cancellationToken)
+    {
         var deadline = sidecar.Value.CallTimeout;
         var state = await SidecarUnavailableException.GuardAsync(
             "GetWorkflowState", deadline, ct => workflows.GetWorkflowStateAsync(runId, false, ct), cancellationToken);
@@ -35,7 +50,7 @@ public sealed class RunCompletionRouter(
         if (state is not { Exists: true, RuntimeStatus: WorkflowRuntimeStatus.Running or WorkflowRuntimeStatus.Pending or WorkflowRuntimeStatus.Suspended })
         {
             logger.CompletionNoWaitingRun(runId);
-            return;
+            return false;
         }
         // A large output is stored once (claim-check); the run's history gets a reference, not the output.
         var output = await SidecarUnavailableException.GuardAsync(
@@ -55,5 +70,6 @@ public sealed class RunCompletionRouter(
             },
             cancellationToken);
         logger.CompletionRouted(runId);
+        return true;
     }
 }

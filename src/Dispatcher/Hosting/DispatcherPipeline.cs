@@ -1,13 +1,15 @@
+using System.Diagnostics;
 using Arkonis.Hosting;
 using Arkonis.Dispatcher.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Arkonis.Dispatcher.Hosting;
 
-/// <summary>The cross-cutting parts of the dispatcher host: errors, metrics, time, the middleware order, health.</summary>
+/// <summary>The cross-cutting parts of the dispatcher host: errors, metrics, traces, time, the middleware order, health.</summary>
 public static class DispatcherPipeline
 {
     /// <summary>The tag of the health checks <c>/readyz</c> runs.</summary>
@@ -16,7 +18,9 @@ public static class DispatcherPipeline
     /// <summary>The OpenTelemetry service name (also the Dapr app id).</summary>
     public const string ServiceName = "arkevent-dispatcher";
 
-    public static IServiceCollection AddDispatcherCore(this IServiceCollection services)
+    private const string OtelServiceNameKey = "OTEL_SERVICE_NAME";
+
+    public static IServiceCollection AddDispatcherCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
         services.AddMetrics();
@@ -24,16 +28,57 @@ public static class DispatcherPipeline
         services.AddHealthChecks().AddCheck<SidecarHealthCheck>(SidecarHealthCheck.Name, tags: [ReadyTag]);
         services.AddSingleton<DispatcherMetrics>();
         // The dispatcher's meter (runs, triggers, reconciler) plus ASP.NET Core's own, scraped at /metrics.
-        // The resource names the service in target_info; Kubernetes mode adds the pod name as the instance id.
+        // The resource names the service in target_info and on spans (OTEL_SERVICE_NAME replaces the name); Kubernetes
+        // mode adds the pod name as the instance id.
         services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(ServiceName))
+            .ConfigureResource(resource => resource.AddService(
+                configuration[OtelServiceNameKey] is { Length: > 0 } serviceName ? serviceName : ServiceName))
             .WithMetrics(metrics => metrics
             .AddMeter(DispatcherMeter.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
-            .AddPrometheusExporter());
+            .AddPrometheusExporter())
+            .WithTracing(tracing => ConfigureTracing(tracing, configuration));
         services.AddSingleton(TimeProvider.System);
         services.AddValidatedOptions<SidecarOptions, SidecarOptionsValidator>(SidecarOptions.SectionName);
         return services;
     }
+
+    /// <summary>
+    /// Traces: the dispatcher's spans (<see cref="DispatcherTracing"/>), the trigger API's requests and daprd's calls, and
+    /// the HTTP calls made inside them (the flow runner through the sidecar, the Kubernetes API). Spans are always made,
+    /// so the <c>traceparent</c> reaches the flow runner; they leave the process only through OTLP, and only when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c>) is set (eShop's ServiceDefaults do
+    /// the same). The OpenTelemetry SDK reads the other <c>OTEL_*</c> settings itself: protocol, headers, sampler,
+    /// <c>OTEL_SDK_DISABLED</c>.
+    /// </summary>
+    private static void ConfigureTracing(TracerProviderBuilder tracing, IConfiguration configuration)
+    {
+        tracing
+            .AddSource(DispatcherTracing.SourceName)
+            // The trigger API and daprd's calls (/dapr/...: the completions). Health probes, scrapes, the dashboard, the cron
+            // binding's ticks and (in the embedded runtime) the runtime's own endpoints make no spans.
+            .AddAspNetCoreInstrumentation(options => options.Filter = http =>
+                http.Request.Path.StartsWithSegments("/triggers") || http.Request.Path.StartsWithSegments("/dapr"))
+            .AddHttpClientInstrumentation(options => options.FilterHttpRequestMessage = TracedCall);
+        if (OtlpTracesConfigured(configuration))
+        {
+            tracing.AddOtlpExporter();
+        }
+    }
+
+    /// <summary>
+    /// Only HTTP calls inside a trace (the workflow worker's polls and the watch loops would each start a trace of their
+    /// own), and no gRPC to the sidecar: those calls run under the gRPC client's own activity, which is not exported,
+    /// so their spans would hang from a parent no backend has (daprd traces them itself when its tracing is on).
+    /// </summary>
+    private static bool TracedCall(HttpRequestMessage request) =>
+        Activity.Current is { } call && call.ParentSpanId != default &&
+        request.Content?.Headers.ContentType?.MediaType?.StartsWith("application/grpc", StringComparison.Ordinal) != true;
+
+    /// <summary>An OTLP endpoint is set (for all signals or for traces) and <c>OTEL_TRACES_EXPORTER</c> is not <c>none</c>.</summary>
+    internal static bool OtlpTracesConfigured(IConfiguration configuration) =>
+        (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) ||
+         !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"])) &&
+        !string.Equals(configuration["OTEL_TRACES_EXPORTER"]?.Trim(), "none", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Exception handler (no exception text leaves the process), routing, CloudEvents, port isolation, rate limits.</summary>
     public static WebApplication UseDispatcherPipeline(this WebApplication app)

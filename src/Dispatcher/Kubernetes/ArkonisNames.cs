@@ -25,6 +25,10 @@ internal static class ArkonisNames
     public const string ChainDepthAnnotation = "arkonis.dev/chain-depth";
     public const string CompletionPublishedAnnotation = "arkonis.dev/completion-published";
 
+    /// <summary>On a run ArkFlow: the W3C trace context of its start, for the flow's own spans and for its completion.</summary>
+    public const string TraceParentAnnotation = "arkonis.dev/traceparent";
+    public const string TraceStateAnnotation = "arkonis.dev/tracestate";
+
     /// <summary>Set on an ArkEvent (any new value, e.g. a timestamp) to issue a new webhook token.</summary>
     public const string RotateTokenAnnotation = "arkonis.dev/rotate-token";
 

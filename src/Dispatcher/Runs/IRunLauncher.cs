@@ -9,7 +9,9 @@ namespace Arkonis.Dispatcher.Runs;
 /// <param name="Body">The webhook's JSON body, if any.</param>
 /// <param name="Output">The upstream flow's output (flow-output only).</param>
 /// <param name="ChainDepth">How many flow-output hops led here (0 for webhook and cron).</param>
-public sealed record TriggerContext(string Cause, DateTimeOffset FiredAt, JsonNode? Body = null, JsonNode? Output = null, int ChainDepth = 0);
+/// <param name="UpstreamTraceParent">The upstream flow's W3C trace context (flow-output only): the new run's trace links to it.</param>
+public sealed record TriggerContext(
+    string Cause, DateTimeOffset FiredAt, JsonNode? Body = null, JsonNode? Output = null, int ChainDepth = 0, string? UpstreamTraceParent = null);
 
 /// <summary>One fire of one ArkEvent: one run, one workflow instance.</summary>
 public sealed record FireRequest(string RunId, ArkEvent Event, TriggerContext Trigger);

@@ -18,6 +18,10 @@ public static class RunStatuses
 public sealed record RunTarget(string Pipeline, IDictionary<string, string>? Input);
 
 /// <summary>The workflow input: everything a run needs, fixed when it is launched (replays see the same).</summary>
+/// <remarks>
+/// <c>TraceParent</c>/<c>TraceState</c>: the W3C trace context of the run's launch, the parent of its spans (runs
+/// launched before tracing have none). Fields added later are optional, so the inputs of runs in flight still read.
+/// </remarks>
 public sealed record RunInput(
     string RunId,
     string Namespace,
@@ -28,7 +32,9 @@ public sealed record RunInput(
     JsonNode? Body,
     JsonNode? Output,
     int ChainDepth,
-    int TargetTimeoutSeconds);
+    int TargetTimeoutSeconds,
+    string? TraceParent = null,
+    string? TraceState = null);
 
 /// <summary>What happened to one target flow.</summary>
 /// <param name="Pipeline">The target pipeline.</param>

@@ -43,6 +43,11 @@ public sealed class FireWorkflow : Workflow<RunInput, RunResult>
         var status = results.All(r => r.Status == RunStatuses.Succeeded) ? RunStatuses.Succeeded : RunStatuses.Failed;
         var result = Snapshot(input, results, status, context.CurrentUtcDateTime);
         context.SetCustomStatus(result);
+        // The run's span is written once, in the turn that ends it; a replay of that turn writes nothing.
+        if (!context.IsReplaying)
+        {
+            RunTracing.RunEnded(input, result);
+        }
         try
         {
             await context.CallActivityAsync(nameof(RecordRunActivity), result, RecordRunRetry);
@@ -70,6 +75,7 @@ public sealed class FireWorkflow : Workflow<RunInput, RunResult>
                     new EventTarget { Pipeline = target.Pipeline, Input = target.Input },
                     new TemplateContext(input.EventName, input.Namespace, input.FiredAt, input.Body, input.Output)),
                 input.EventName, input.ChainDepth);
+        request = request with { TraceParent = input.TraceParent, TraceState = input.TraceState };
 
         try
         {

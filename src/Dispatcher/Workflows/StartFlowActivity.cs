@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Flows;
@@ -14,7 +15,8 @@ public sealed record FlowStartOutcome(bool Accepted, string? Error = null);
 /// <summary>
 /// What <see cref="StartFlowActivity"/> receives: the fields of a <see cref="FlowStartRequest"/> (a run whose body was
 /// small sends exactly that, rendered), or, with <paramref name="Render"/>, the target's templates and references to
-/// the run's claim-checked body and output, rendered here.
+/// the run's claim-checked body and output, rendered here. <paramref name="TraceParent"/>/<paramref name="TraceState"/>:
+/// the run's trace context (<see cref="RunInput"/>), the parent of the flow start's span.
 /// </summary>
 public sealed record StartFlowInput(
     string Namespace,
@@ -28,7 +30,9 @@ public sealed record StartFlowInput(
     DateTimeOffset FiredAt = default,
     JsonNode? Body = null,
     JsonNode? Output = null,
-    bool Render = false);
+    bool Render = false,
+    string? TraceParent = null,
+    string? TraceState = null);
 
 /// <summary>
 /// Starts one target flow. Transient failures throw (the workflow's retry policy retries them); a definite
@@ -41,6 +45,28 @@ public sealed class StartFlowActivity(IFlowRunner runner, IRunPayloads payloads,
     {
         // Activities run on the workflow worker, outside the scope of the fire that started the run.
         using var scope = logger.BeginEventScope(input.Namespace, input.EventName, input.RunId);
+        using var span = RunTracing.StartFlowStart(
+            input.TraceParent, input.TraceState, input.Namespace, input.EventName, input.RunId, input.Pipeline);
+        try
+        {
+            var outcome = await StartAsync(input);
+            if (!outcome.Accepted)
+            {
+                span?.SetStatus(ActivityStatusCode.Error, "refused");
+            }
+            span?.SetTag(DispatcherTracing.OutcomeTag, outcome.Accepted ? "started" : "refused");
+            return outcome;
+        }
+        catch (Exception e)
+        {
+            // Transient: the workflow's retry policy starts this activity (and a new span) again.
+            span.Failed(e);
+            throw;
+        }
+    }
+
+    private async Task<FlowStartOutcome> StartAsync(StartFlowInput input)
+    {
         var flowInput = input.Input ?? [];
         if (input.Render)
         {

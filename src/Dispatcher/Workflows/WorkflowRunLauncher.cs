@@ -34,6 +34,22 @@ public sealed class WorkflowRunLauncher(
 {
     public async Task<LaunchOutcome> LaunchAsync(FireRequest request, CancellationToken cancellationToken)
     {
+        using var span = RunTracing.StartLaunch(request);
+        try
+        {
+            var outcome = await LaunchInSpanAsync(request, cancellationToken);
+            span?.SetTag(DispatcherTracing.OutcomeTag, outcome == LaunchOutcome.Started ? "started" : "exists");
+            return outcome;
+        }
+        catch (Exception e)
+        {
+            span.Failed(e);
+            throw;
+        }
+    }
+
+    private async Task<LaunchOutcome> LaunchInSpanAsync(FireRequest request, CancellationToken cancellationToken)
+    {
         var deadline = sidecar.Value.CallTimeout;
         var runId = request.RunId;
         var now = time.GetUtcNow();
@@ -50,10 +66,11 @@ public sealed class WorkflowRunLauncher(
             return AlreadyExists(request);
         }
 
+        var trace = DispatcherTracing.Current();
         try
         {
             var input = await SidecarUnavailableException.GuardAsync(
-                "SaveState", deadline, ct => OffloadAsync(ToInput(request, runOptions.Value), ct), cancellationToken);
+                "SaveState", deadline, ct => OffloadAsync(ToInput(request, runOptions.Value, trace), ct), cancellationToken);
             await SidecarUnavailableException.GuardAsync(
                 "ScheduleNewWorkflow",
                 runOptions.Value.StartTimeout,
@@ -143,7 +160,8 @@ public sealed class WorkflowRunLauncher(
         };
     }
 
-    internal static RunInput ToInput(FireRequest request, RunOptions options) => new(
+    /// <summary>The workflow input; <paramref name="trace"/> (the launch's span) is the parent of the run's spans.</summary>
+    internal static RunInput ToInput(FireRequest request, RunOptions options, (string? TraceParent, string? TraceState) trace = default) => new(
         request.RunId,
         request.Event.Namespace,
         request.Event.Name,
@@ -154,5 +172,7 @@ public sealed class WorkflowRunLauncher(
         request.Trigger.Body,
         request.Trigger.Output,
         request.Trigger.ChainDepth,
-        (int)Math.Ceiling(options.TargetTimeout.TotalSeconds));
+        (int)Math.Ceiling(options.TargetTimeout.TotalSeconds),
+        trace.TraceParent,
+        trace.TraceState);
 }

@@ -198,7 +198,9 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
             {
                 return await next(context);
             }
-            log.Add((string)http.Request.RouteValues["namespace"]!, (string)http.Request.RouteValues["pipeline"]!, request);
+            log.Add(
+                (string)http.Request.RouteValues["namespace"]!, (string)http.Request.RouteValues["pipeline"]!, request,
+                http.Request.Headers.TraceParent.FirstOrDefault());
             var answer = await next(context);
             if (answer is Results<Accepted<FlowRunAccepted>, ProblemHttpResult> { Result: Accepted<FlowRunAccepted> { Value: { } accepted } })
             {
@@ -230,10 +232,10 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
     }
 }
 
-/// <summary>What the flow runner was asked to start, and the flow runs it answered with.</summary>
+/// <summary>What the flow runner was asked to start (with the <c>traceparent</c> header each request came with), and the flow runs it answered with.</summary>
 public sealed class FlowStartLog
 {
-    private readonly List<(string Namespace, string Pipeline, FlowRunRequest Request)> _starts = [];
+    private readonly List<(string Namespace, string Pipeline, FlowRunRequest Request, string? TraceParent)> _starts = [];
     private readonly List<FlowRunAccepted> _accepted = [];
     private readonly Lock _lock = new();
 
@@ -260,15 +262,15 @@ public sealed class FlowStartLog
         }
     }
 
-    public void Add(string @namespace, string pipeline, FlowRunRequest request)
+    public void Add(string @namespace, string pipeline, FlowRunRequest request, string? traceParent = null)
     {
         lock (_lock)
         {
-            _starts.Add((@namespace, pipeline, request));
+            _starts.Add((@namespace, pipeline, request, traceParent));
         }
     }
 
-    public IReadOnlyList<(string Namespace, string Pipeline, FlowRunRequest Request)> Snapshot()
+    public IReadOnlyList<(string Namespace, string Pipeline, FlowRunRequest Request, string? TraceParent)> Snapshot()
     {
         lock (_lock)
         {

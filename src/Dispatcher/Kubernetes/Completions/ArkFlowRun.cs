@@ -19,7 +19,9 @@ internal sealed record ArkFlowRun(
     string? Error,
     DateTimeOffset? CompletionTime,
     DateTimeOffset? CreationTime,
-    bool CompletionPublished)
+    bool CompletionPublished,
+    string? TraceParent = null,
+    string? TraceState = null)
 {
     public bool IsFinished => Phase is FlowPhases.Succeeded or FlowPhases.Failed;
 
@@ -33,7 +35,9 @@ internal sealed record ArkFlowRun(
         Error,
         CompletionTime ?? fallbackCompletedAt,
         CorrelationId,
-        ChainDepth);
+        ChainDepth,
+        TraceParent,
+        TraceState);
 
     public static ArkFlowRun Parse(JsonElement item)
     {
@@ -55,7 +59,9 @@ internal sealed record ArkFlowRun(
             phase == FlowPhases.Failed ? ErrorOf(status) : null,
             Time(status, "completionTime"),
             Time(metadata, "creationTimestamp"),
-            String(annotations, ArkonisNames.CompletionPublishedAnnotation) == "true");
+            String(annotations, ArkonisNames.CompletionPublishedAnnotation) == "true",
+            String(annotations, ArkonisNames.TraceParentAnnotation),
+            String(annotations, ArkonisNames.TraceStateAnnotation));
     }
 
     /// <summary>

@@ -30,6 +30,8 @@ internal sealed class CompletionBridge(
     public async Task PublishAsync(ArkFlowRun run, CancellationToken cancellationToken)
     {
         var message = run.ToCompletion(time.GetUtcNow());
+        // Published inside the flow's trace, so daprd's CloudEvent (traceparent) and its delivery belong to the run's trace.
+        using var span = CompletionTracing.StartCompletionPublish(message);
         await dapr.PublishEventAsync(FlowCompletedSubscription.PubSubName, FlowCompletedSubscription.Topic, message, cancellationToken);
         metrics.CompletionPublished(run.Phase!);
         KubernetesLog.CompletionPublished(logger, run.Namespace, run.Name, run.Phase!, run.CorrelationId);

@@ -25,8 +25,12 @@ internal static class ArkFlowRuns
         return $"{prefix.TrimEnd('-', '.')}-{hash}";
     }
 
-    /// <summary>The new ArkFlow: the template's spec with the rendered input merged into <c>spec.input</c>.</summary>
-    public static JsonObject Build(JsonElement template, FlowStartRequest request, ArkEvent? owner)
+    /// <summary>
+    /// The new ArkFlow: the template's spec with the rendered input merged into <c>spec.input</c>; the flow start's trace
+    /// context, when there is one, in the <c>arkonis.dev/traceparent</c> and <c>arkonis.dev/tracestate</c> annotations.
+    /// </summary>
+    public static JsonObject Build(
+        JsonElement template, FlowStartRequest request, ArkEvent? owner, (string? TraceParent, string? TraceState) trace = default)
     {
         var spec = template.TryGetProperty("spec", out var templateSpec) && templateSpec.ValueKind == JsonValueKind.Object
             ? JsonNode.Parse(templateSpec.GetRawText())!.AsObject()
@@ -38,6 +42,20 @@ internal static class ArkFlowRuns
         }
         spec["input"] = input;
 
+        var annotations = new JsonObject
+        {
+            [ArkonisNames.RunIdAnnotation] = request.RunId,
+            [ArkonisNames.CorrelationIdAnnotation] = request.CorrelationId,
+            [ArkonisNames.ChainDepthAnnotation] = request.ChainDepth.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (trace.TraceParent is { Length: > 0 } traceParent)
+        {
+            annotations[ArkonisNames.TraceParentAnnotation] = traceParent;
+            if (trace.TraceState is { Length: > 0 } traceState)
+            {
+                annotations[ArkonisNames.TraceStateAnnotation] = traceState;
+            }
+        }
         var metadata = new JsonObject
         {
             ["name"] = NameFor(request.Pipeline, request.CorrelationId),
@@ -48,12 +66,7 @@ internal static class ArkFlowRuns
                 [ArkonisNames.PipelineLabel] = request.Pipeline,
                 [ArkonisNames.ManagedByLabel] = ArkonisNames.ManagedByValue,
             },
-            ["annotations"] = new JsonObject
-            {
-                [ArkonisNames.RunIdAnnotation] = request.RunId,
-                [ArkonisNames.CorrelationIdAnnotation] = request.CorrelationId,
-                [ArkonisNames.ChainDepthAnnotation] = request.ChainDepth.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            },
+            ["annotations"] = annotations,
         };
         if (owner?.Metadata.Uid is { Length: > 0 })
         {

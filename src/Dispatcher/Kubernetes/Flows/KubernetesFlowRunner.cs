@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Arkonis.Dispatcher.Catalog;
+using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Flows;
 using k8s;
 using k8s.Autorest;
@@ -33,7 +34,8 @@ internal sealed class KubernetesFlowRunner(
         }
 
         var owner = catalog.Find(request.Namespace, request.EventName)?.Event;
-        var flow = ArkFlowRuns.Build(template, request, owner);
+        // The flow start's span (StartFlowActivity) is current: the ArkFlow carries it to the flow and to its completion.
+        var flow = ArkFlowRuns.Build(template, request, owner, DispatcherTracing.Current());
         var name = flow["metadata"]!["name"]!.GetValue<string>();
         try
         {

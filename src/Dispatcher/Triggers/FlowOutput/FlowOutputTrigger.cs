@@ -76,7 +76,7 @@ public sealed partial class FlowOutputTrigger(
             Skip(arkEvent, TriggerSkipReasons.Forbid);
             return;
         }
-        var trigger = new TriggerContext(SourceTypes.FlowOutput, completion.CompletedAt, Body: null, completion.Output, depth);
+        var trigger = new TriggerContext(SourceTypes.FlowOutput, completion.CompletedAt, Body: null, completion.Output, depth, completion.TraceParent);
         var outcome = await launcher.LaunchAsync(new FireRequest(runId, arkEvent, trigger), cancellationToken);
         gate.Record(arkEvent, runId);
         if (outcome == LaunchOutcome.AlreadyExists)
