@@ -56,14 +56,22 @@ public static class DispatcherPipeline
             .AddSource(DispatcherTracing.SourceName)
             // The trigger API and daprd's calls (/dapr/...: the completions). Health probes, scrapes, the dashboard, the cron
             // binding's ticks and (in the embedded runtime) the runtime's own endpoints make no spans.
-            .AddAspNetCoreInstrumentation(options => options.Filter = http =>
-                http.Request.Path.StartsWithSegments("/triggers") || http.Request.Path.StartsWithSegments("/dapr"))
+            .AddAspNetCoreInstrumentation(options =>
+            {
+                options.Filter = http =>
+                    http.Request.Path.StartsWithSegments("/triggers") || http.Request.Path.StartsWithSegments("/dapr");
+                // The instrumentation copies the caller's User-Agent header into the span; a span carries no header a
+                // caller wrote (a client may put anything there, a token included).
+                options.EnrichWithHttpRequest = (activity, _) => activity.SetTag(UserAgentTag, null);
+            })
             .AddHttpClientInstrumentation(options => options.FilterHttpRequestMessage = TracedCall);
         if (OtlpTracesConfigured(configuration))
         {
             tracing.AddOtlpExporter();
         }
     }
+
+    private const string UserAgentTag = "user_agent.original";
 
     /// <summary>
     /// Only HTTP calls inside a trace (the workflow worker's polls and the watch loops would each start a trace of their

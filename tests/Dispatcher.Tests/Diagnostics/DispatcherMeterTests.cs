@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Tests.Harness;
 using System.Diagnostics.Metrics;
 using Arkonis.Dispatcher.Diagnostics;
 using Arkonis.Dispatcher.Kubernetes;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Arkonis.Dispatcher.Tests.Diagnostics;
 
+[Collection(GlobalTelemetryCollection.Name)]
 public sealed class DispatcherMeterTests
 {
     [Fact]

@@ -89,6 +89,7 @@ public sealed class NoSecretLeaksFixture : DispatcherFixture, IDisposable
         """;
 }
 
+[Collection(GlobalTelemetryCollection.Name)]
 public sealed class NoSecretLeaksTests(NoSecretLeaksFixture app) : IClassFixture<NoSecretLeaksFixture>
 {
     private const string Hook = "/triggers/default/leak-hook";

@@ -62,6 +62,7 @@ public sealed class OtlpDispatcherFixture : DispatcherFixture, IDisposable
     public void Dispose() => Collector.Dispose();
 }
 
+[Collection(GlobalTelemetryCollection.Name)]
 public sealed class OtlpExportTests(OtlpDispatcherFixture app) : IClassFixture<OtlpDispatcherFixture>
 {
     [Fact]

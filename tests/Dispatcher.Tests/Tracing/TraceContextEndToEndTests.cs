@@ -34,6 +34,7 @@ public sealed class TracedDispatcherFixture : DispatcherFixture
 /// sets it from the span context of the incoming call), which the embedded runtime does by serving the flow runner
 /// on the very request the dispatcher sends.
 /// </summary>
+[Collection(GlobalTelemetryCollection.Name)]
 public sealed class TraceContextEndToEndTests(TracedDispatcherFixture app) : IClassFixture<TracedDispatcherFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);

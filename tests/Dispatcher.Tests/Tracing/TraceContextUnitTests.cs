@@ -1,3 +1,4 @@
+using Arkonis.Dispatcher.Tests.Harness;
 using System.Diagnostics;
 using System.Text.Json;
 using Arkonis.Dispatcher.Diagnostics;
@@ -12,6 +13,7 @@ using Arkonis.Model.Resources;
 namespace Arkonis.Dispatcher.Tests.Tracing;
 
 /// <summary>Where the trace context goes in a cluster (the ArkFlow's annotations) and how cron and flow-output runs start their traces.</summary>
+[Collection(GlobalTelemetryCollection.Name)]
 public sealed class TraceContextUnitTests : IDisposable
 {
     private const string TraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
