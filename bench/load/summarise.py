@@ -5,7 +5,7 @@ import os
 import sys
 
 log, commit, command, out = sys.argv[1:5]
-summary, lat, status, mem, left, cleared = {}, [], [], [], {}, {}
+summary, lat, status, mem, left = {}, [], [], [], {}
 
 
 def pairs(line):
@@ -23,8 +23,6 @@ for line in open(log):
         mem.append({k: float(v) for k, v in pairs(line).items()})
     elif line.startswith("LEFT "):
         left = pairs(line)
-    elif line.startswith("CLEARED "):
-        cleared = pairs(line)
 
 duration = float(summary["duration_s"])
 during = [m for m in mem if m["t"] <= duration + 1]
@@ -53,6 +51,7 @@ live_first, live_last = window("live_mb", 0, 60), window("live_mb", last_from, d
 rss_first, rss_last = window("rss_mb", 0, 60), window("rss_mb", last_from, duration + 1)
 live_ratio, rss_ratio = live_last / live_first, rss_last / rss_first
 live_slope, rss_slope = slope("live_mb"), slope("rss_mb")
+live_slope_late, rss_slope_late = slope("live_mb", 60.0), slope("rss_mb", 60.0)
 by_kind = {l["kind"]: l for l in lat}
 async_p99, ceiling_p99 = float(by_kind["Async"]["p99_ms"]), float(by_kind["Ceiling"]["p99_ms"])
 
@@ -107,17 +106,18 @@ lines += [
     "",
     "## Memory",
     "",
-    "| | first minute (mean) | last minute (mean) | last / first | slope over the load (after 10 s) | after the drain |",
-    "|---|---|---|---|---|---|",
-    f"| live heap after full GC (MB) | {live_first:.1f} | {live_last:.1f} | {live_ratio:.2f} | {live_slope:+.2f} MB/min | {after['live_mb']:.1f} |",
-    f"| working set (MB) | {rss_first:.1f} | {rss_last:.1f} | {rss_ratio:.2f} | {rss_slope:+.2f} MB/min | {after['rss_mb']:.1f} |",
+    "| | first minute (mean) | last minute (mean) | last / first | slope over the load (after 10 s) | slope after the first minute | after the drain |",
+    "|---|---|---|---|---|---|---|",
+    f"| live heap after full GC (MB) | {live_first:.1f} | {live_last:.1f} | {live_ratio:.2f} | {live_slope:+.2f} MB/min | {live_slope_late:+.2f} MB/min | {after['live_mb']:.1f} |",
+    f"| working set (MB) | {rss_first:.1f} | {rss_last:.1f} | {rss_ratio:.2f} | {rss_slope:+.2f} MB/min | {rss_slope_late:+.2f} MB/min | {after['rss_mb']:.1f} |",
     "",
     f"Peak resident: {s['rss_peak_mb']} MB for the whole process (dispatcher, embedded runtime, flow runner, client, ceiling).",
-    f"What grows is the stand-ins' own records: the embedded runtime's flow-start log ({left.get('flow_starts_logged', '?')}"
-    " entries after the drain) and the flow-runner sample's correlation map keep one entry per flow for good. Emptied"
-    f" after the drain, the live heap is **{cleared.get('live_mb', '?')} MB** (working set {cleared.get('rss_mb', '?')} MB),"
-    f" against {mem[0]['live_mb']:.1f} MB at the start of the load. Also left: {left.get('state_keys', '?')} state keys"
-    " (the warm-up's run claims, not purged).",
+    f"Held per instance or per flow after the drain: {left.get('histories', '?')} workflow histories and"
+    f" {left.get('state_keys', '?')} state keys (the warm-up's runs, not purged), {left.get('timers_armed', '?')} armed timers,"
+    f" {left.get('patched_instances', '?')} instances with patches; the bounded records (the latest 10,000 each):"
+    f" {left.get('flow_starts_kept', '?')} flow starts, {left.get('deliveries_kept', '?')} deliveries, {left.get('starts_kept', '?')}"
+    f" workflow starts, and {left.get('correlation_ids', '?')} correlation ids remembered by the flow-runner sample."
+    f" The live heap at the start of the load: {mem[0]['live_mb']:.1f} MB.",
     "",
     "Samples (t in s, live heap MB, working set MB, runs not yet seen final):",
     "",
@@ -129,7 +129,8 @@ result = (f"RESULT requests={s['requests']} unexpected={s['unexpected']} accepte
           f" sync_p99_ms={by_kind['Sync']['p99_ms']} ceiling_p99_ms={ceiling_p99} live_mb_first={live_first:.1f}"
           f" live_mb_last={live_last:.1f} live_ratio={live_ratio:.2f} live_slope_mb_per_min={live_slope:+.2f}"
           f" rss_ratio={rss_ratio:.2f} rss_slope_mb_per_min={rss_slope:+.2f} live_mb_start={mem[0]['live_mb']:.1f}"
-          f" live_mb_after_drain_without_standin_records={cleared.get('live_mb', '?')} peak_rss_mb={s['rss_peak_mb']}")
+          f" live_slope_after_1min_mb_per_min={live_slope_late:+.2f} live_mb_after_drain={after['live_mb']:.1f}"
+          f" peak_rss_mb={s['rss_peak_mb']}")
 lines += ["    " + result, ""]
 open(out, "w").write("\n".join(lines))
 print(result)

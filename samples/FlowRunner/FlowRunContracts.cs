@@ -37,6 +37,9 @@ public sealed record FlowRunnerSampleOptions
     /// <summary>How long a flow takes unless its input says <c>_delayMs</c>.</summary>
     public TimeSpan DefaultDelay { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How many finished runs' correlation ids are kept to dedupe a repeated start; older ones are forgotten.</summary>
+    public int FinishedRunsRemembered { get; init; } = 10_000;
+
     /// <summary>The pub/sub component and topic completions go to.</summary>
     public string PubSubName { get; init; } = "arkevent-pubsub";
 

@@ -10,6 +10,9 @@ namespace Arkonis.Samples.FlowRunner;
 /// A stand-in for ArkFlow: accepts a run, dedupes it by correlation id (a retried start never runs a flow twice),
 /// "runs" it for a delay (default from options, or the input's <c>_delayMs</c>), fails when the input has
 /// <c>_fail: "reason"</c>, and publishes <c>flow-completed</c>. The output is <c>{pipeline, echo: input}</c>.
+/// A finished run's correlation id is remembered for dedupe while it is among the last
+/// <see cref="FlowRunnerSampleOptions.FinishedRunsRemembered"/> to finish (a retried start comes seconds after the
+/// first, not thousands of runs later); a runner up for days does not keep every id it ever saw.
 /// </summary>
 public sealed partial class FlowRuns(
     IFlowCompletedPublisher publisher,
@@ -20,6 +23,10 @@ public sealed partial class FlowRuns(
 {
     private const int MaxDelayMs = 3_600_000;
     private readonly ConcurrentDictionary<string, string> _runsByCorrelation = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _finished = new();
+
+    /// <summary>How many correlation ids are remembered (running flows and recently finished ones).</summary>
+    public int Remembered => _runsByCorrelation.Count;
 
     /// <summary>Starts the run unless this correlation id was seen; answers at once, the flow goes on in the background.</summary>
     public FlowRunAccepted Accept(string @namespace, string pipeline, FlowRunRequest request, FlowTrace? trace = null)
@@ -83,6 +90,17 @@ public sealed partial class FlowRuns(
         catch (Exception e)
         {
             LogPublishFailed(logger, e, @namespace, pipeline, flowRunId);
+        }
+        Finished(correlationId);
+    }
+
+    /// <summary>Keeps the last finished runs' correlation ids; older ones are forgotten, oldest first.</summary>
+    private void Finished(string correlationId)
+    {
+        _finished.Enqueue(correlationId);
+        while (_finished.Count > options.Value.FinishedRunsRemembered && _finished.TryDequeue(out var oldest))
+        {
+            _runsByCorrelation.TryRemove(oldest, out _);
         }
     }
 

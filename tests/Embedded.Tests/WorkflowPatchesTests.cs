@@ -70,6 +70,19 @@ public sealed class WorkflowPatchesTests
 
         Assert.Empty(_patches.Recorded("run-1"));
         Assert.All(PatchesOf(Dispatch("e1")), Assert.Empty);
+        Assert.Equal(0, _patches.InstancesRecorded);
+    }
+
+    [Fact]
+    public void A_purged_instance_leaves_no_patches_behind()
+    {
+        Assert.True(Turn("e1", "announce-run"));
+        Assert.Equal(1, _patches.InstancesRecorded);
+
+        _patches.Forget("run-1");
+
+        Assert.Equal(0, _patches.InstancesRecorded);
+        Assert.Empty(_patches.Recorded("run-1"));
     }
 
     [Fact]

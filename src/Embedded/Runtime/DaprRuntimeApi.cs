@@ -49,11 +49,11 @@ public class DaprRuntimeApi(InMemoryPubSub pubSub, InMemoryStateStore state, Run
     public ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> Secrets { get; } = new();
 
     /// <summary>Every secret read: store, key, namespace metadata.</summary>
-    public ConcurrentQueue<(string Store, string Key, string? Namespace)> SecretReads { get; } = new();
+    public RecentQueue<(string Store, string Key, string? Namespace)> SecretReads { get; } = new();
 
     public virtual Task<GetSecretResponse> GetSecret(GetSecretRequest request, ServerCallContext context)
     {
-        SecretReads.Enqueue((request.StoreName, request.Key, request.Metadata.TryGetValue("namespace", out var ns) ? ns : null));
+        SecretReads.Add((request.StoreName, request.Key, request.Metadata.TryGetValue("namespace", out var ns) ? ns : null));
         if (request.StoreName != components.SecretStore || !Secrets.TryGetValue(request.Key, out var values))
         {
             // daprd answers a store error with Internal.

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Dapr.DurableTask.Protobuf;
 using DurableTask.Core;
 using OrchestrationStatus = DurableTask.Core.OrchestrationStatus;
@@ -31,11 +30,22 @@ namespace Arkonis.Embedded.Runtime;
 /// <c>pkg/api/http/http.go</c> via the api-token middleware).</item>
 /// <item>The patches a worker applied (<c>IsPatched</c>) are kept in the run's history and a worker that contradicts
 /// them stalls the run (<see cref="WorkflowPatches"/>).</item>
+/// <item>A purge deletes everything of the workflow: its state and its reminders (dapr/dapr
+/// <c>pkg/actors/targets/workflow/orchestrator</c>, <c>cleanupWorkflowStateInternal</c>: the purge request, then
+/// <c>reminders.DeleteByActorID</c>). What this runtime keeps per instance beside the server goes with it: the recorded
+/// history (<see cref="WorkflowHistories"/>), the patches and the armed timers (<see cref="WorkflowTimers"/>).</item>
 /// </list>
 /// </summary>
 public sealed class DaprdBehaviour
 {
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _creating = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The locks that make a start's check-then-create atomic per instance id, striped: an id always takes the same one
+    /// (hashed as the in-memory store compares ids, ignoring case), so the set stays this size however many instances
+    /// come and go. Two ids that share a stripe only wait for each other's start, which holds it briefly.
+    /// </summary>
+    private readonly SemaphoreSlim[] _creating = [.. Enumerable.Range(0, CreatingStripes).Select(_ => new SemaphoreSlim(1, 1))];
+
+    internal const int CreatingStripes = 64;
 
     /// <summary>The runtime's <c>DAPR_API_TOKEN</c> (the run command reads it from its configuration); null means no token is required.</summary>
     public string? ApiToken { get; init; }
@@ -50,15 +60,16 @@ public sealed class DaprdBehaviour
     public Func<string, Task>? BeforeStart { get; set; }
 
     /// <summary>Every StartInstance: instance id and what daprd's rule made of it.</summary>
-    public ConcurrentQueue<(string InstanceId, string Outcome)> Starts { get; } = new();
+    public RecentQueue<(string InstanceId, string Outcome)> Starts { get; } = new();
 
     /// <summary>How many work items were dispatched again because the worker's stream ended before it answered them.</summary>
     public int WorkItemsHandedBack { get; internal set; }
 
     /// <summary>Calls refused for a missing or wrong <c>dapr-api-token</c>: the path of each.</summary>
-    public ConcurrentQueue<string> Unauthenticated { get; } = new();
+    public RecentQueue<string> Unauthenticated { get; } = new();
 
-    internal SemaphoreSlim LockFor(string instanceId) => _creating.GetOrAdd(instanceId, _ => new SemaphoreSlim(1, 1));
+    internal SemaphoreSlim LockFor(string instanceId) =>
+        _creating[(int)((uint)StringComparer.OrdinalIgnoreCase.GetHashCode(instanceId) % CreatingStripes)];
 
     internal bool Authorized(string? presented) =>
         ApiToken is null || string.Equals(presented, ApiToken, StringComparison.Ordinal);
@@ -66,15 +77,27 @@ public sealed class DaprdBehaviour
 
 /// <summary>The gRPC side of <see cref="DaprdBehaviour"/>.</summary>
 public sealed class DaprdInterceptor(
-    DaprdBehaviour daprd, IOrchestrationServiceClient orchestrations, TaskHubGrpcServer server, WorkflowPatches patches) : Interceptor
+    DaprdBehaviour daprd,
+    IOrchestrationServiceClient orchestrations,
+    TaskHubGrpcServer server,
+    WorkflowPatches patches,
+    WorkflowHistories histories,
+    WorkflowTimers timers) : Interceptor
 {
     private const string StartInstance = "/TaskHubSidecarService/StartInstance";
+    private const string PurgeInstances = "/TaskHubSidecarService/PurgeInstances";
     private const string GetWorkItems = "/TaskHubSidecarService/GetWorkItems";
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         Authenticate(context);
+        if (context.Method == PurgeInstances)
+        {
+            var purged = await continuation(request, context);
+            await ForgetPurgedAsync(InstanceIdOf(request));
+            return purged;
+        }
         if (context.Method != StartInstance)
         {
             return await continuation(request, context);
@@ -92,10 +115,10 @@ public sealed class DaprdInterceptor(
             var existing = (await orchestrations.GetOrchestrationStateAsync(instanceId, false))?.FirstOrDefault();
             if (existing is { OrchestrationStatus: OrchestrationStatus.Running or OrchestrationStatus.Pending or OrchestrationStatus.Suspended })
             {
-                daprd.Starts.Enqueue((instanceId, "refused"));
+                daprd.Starts.Add((instanceId, "refused"));
                 throw new RpcException(new Status(daprd.ActiveDuplicateStatus, $"an active workflow with ID '{instanceId}' already exists"));
             }
-            daprd.Starts.Enqueue((instanceId, existing is null ? "created" : "recreated"));
+            daprd.Starts.Add((instanceId, existing is null ? "created" : "recreated"));
             response = await continuation(request, context);
         }
         finally
@@ -130,6 +153,23 @@ public sealed class DaprdInterceptor(
         }
     }
 
+    /// <summary>
+    /// Drops this runtime's own records of the instances the purge deleted: the one named, or, for a purge by filter,
+    /// every recorded instance the server no longer holds.
+    /// </summary>
+    private async Task ForgetPurgedAsync(string instanceId)
+    {
+        foreach (var id in instanceId.Length > 0 ? [instanceId] : histories.InstanceIds())
+        {
+            if ((await orchestrations.GetOrchestrationStateAsync(id, false))?.FirstOrDefault() is null)
+            {
+                histories.Forget(id);
+                patches.Forget(id);
+                timers.Disarm(id);
+            }
+        }
+    }
+
     /// <summary>A message of the server's own (Microsoft's) protos read in Dapr's dialect: same wire format.</summary>
     private static TDapr AsDapr<TDapr>(object message, MessageParser<TDapr> parser) where TDapr : IMessage<TDapr> =>
         parser.ParseFrom(((IMessage)message).ToByteArray());
@@ -159,7 +199,7 @@ public sealed class DaprdInterceptor(
     {
         if (!daprd.Authorized(context.RequestHeaders.GetValue("dapr-api-token")))
         {
-            daprd.Unauthenticated.Enqueue(context.Method);
+            daprd.Unauthenticated.Add(context.Method);
             throw new RpcException(new Status(StatusCode.Unauthenticated, "authentication error: api token mismatch"));
         }
     }
@@ -191,7 +231,7 @@ public static class DaprdBehaviourExtensions
             if (http.Request.Protocol != "HTTP/2" && !IsHealthCheck(http.Request)
                 && !daprd.Authorized(http.Request.Headers["dapr-api-token"].FirstOrDefault()))
             {
-                daprd.Unauthenticated.Enqueue(http.Request.Path);
+                daprd.Unauthenticated.Add(http.Request.Path);
                 http.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 return;
             }

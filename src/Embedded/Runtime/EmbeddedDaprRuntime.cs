@@ -96,6 +96,9 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
     /// <summary>Each run's history, to read and to restore (<see cref="WorkflowHistories"/>).</summary>
     public WorkflowHistories Histories => _app.Services.GetRequiredService<WorkflowHistories>();
 
+    /// <summary>The workflows' armed timers (<see cref="WorkflowTimers"/>).</summary>
+    public WorkflowTimers Timers => _app.Services.GetRequiredService<WorkflowTimers>();
+
     /// <summary>Where the runtime calls the app: set it once the app listens.</summary>
     public AppChannel App => _app.Services.GetRequiredService<AppChannel>();
 
@@ -137,8 +140,9 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
         services.AddGrpc();
         services.AddSingleton(sp => new InMemoryOrchestrationService(sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<WorkflowHistories>();
+        services.AddSingleton<WorkflowTimers>();
         services.AddSingleton<IOrchestrationService>(sp => new UnthrottledOrchestrationService(
-            sp.GetRequiredService<InMemoryOrchestrationService>(), sp.GetRequiredService<WorkflowHistories>()));
+            sp.GetRequiredService<InMemoryOrchestrationService>(), sp.GetRequiredService<WorkflowHistories>(), sp.GetRequiredService<WorkflowTimers>()));
         services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
         services.AddOptions<TaskHubGrpcServerOptions>();
         services.AddSingleton<TaskHubGrpcServer>();
@@ -232,12 +236,14 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
     }
 }
 
-/// <summary>What the flow runner was asked to start (with the <c>traceparent</c> header each request came with), and the flow runs it answered with.</summary>
+/// <summary>
+/// What the flow runner was asked to start (with the <c>traceparent</c> header each request came with), and the flow runs
+/// it answered with (the latest <see cref="RecentQueue.DefaultCapacity"/> of each).
+/// </summary>
 public sealed class FlowStartLog
 {
-    private readonly List<(string Namespace, string Pipeline, FlowRunRequest Request, string? TraceParent)> _starts = [];
-    private readonly List<FlowRunAccepted> _accepted = [];
-    private readonly Lock _lock = new();
+    private readonly RecentQueue<(string Namespace, string Pipeline, FlowRunRequest Request, string? TraceParent)> _starts = new();
+    private readonly RecentQueue<FlowRunAccepted> _accepted = new();
 
     /// <summary>
     /// Runs after the flow runner took a start and before its answer leaves: a test holds it to lose the answer (the
@@ -245,36 +251,13 @@ public sealed class FlowStartLog
     /// </summary>
     public Func<FlowRunRequest, CancellationToken, Task>? BeforeAnswer { get; set; }
 
-    public void Accepted(FlowRunAccepted accepted)
-    {
-        lock (_lock)
-        {
-            _accepted.Add(accepted);
-        }
-    }
+    public void Accepted(FlowRunAccepted accepted) => _accepted.Add(accepted);
 
-    /// <summary>Every 202 the flow runner answered: the flow run, its correlation id, whether it had started it already.</summary>
-    public IReadOnlyList<FlowRunAccepted> AcceptedRuns()
-    {
-        lock (_lock)
-        {
-            return [.. _accepted];
-        }
-    }
+    /// <summary>The 202s the flow runner answered: the flow run, its correlation id, whether it had started it already.</summary>
+    public IReadOnlyList<FlowRunAccepted> AcceptedRuns() => [.. _accepted];
 
-    public void Add(string @namespace, string pipeline, FlowRunRequest request, string? traceParent = null)
-    {
-        lock (_lock)
-        {
-            _starts.Add((@namespace, pipeline, request, traceParent));
-        }
-    }
+    public void Add(string @namespace, string pipeline, FlowRunRequest request, string? traceParent = null) =>
+        _starts.Add((@namespace, pipeline, request, traceParent));
 
-    public IReadOnlyList<(string Namespace, string Pipeline, FlowRunRequest Request, string? TraceParent)> Snapshot()
-    {
-        lock (_lock)
-        {
-            return [.. _starts];
-        }
-    }
+    public IReadOnlyList<(string Namespace, string Pipeline, FlowRunRequest Request, string? TraceParent)> Snapshot() => [.. _starts];
 }

@@ -58,8 +58,8 @@ public sealed class InMemoryPubSub : IDisposable
         set => app.ApiToken = value;
     }
 
-    /// <summary>Every delivery attempt, in order.</summary>
-    public ConcurrentQueue<Delivery> Deliveries { get; } = new();
+    /// <summary>The delivery attempts, in order (the latest <see cref="RecentQueue.DefaultCapacity"/>).</summary>
+    public RecentQueue<Delivery> Deliveries { get; } = new();
 
     /// <summary><c>pubsub.redis</c>: the ids of messages read but not acknowledged (the consumer group's pending list).</summary>
     public IReadOnlyCollection<string> Pending => [.. _pending.Keys];
@@ -241,7 +241,7 @@ public sealed class InMemoryPubSub : IDisposable
             }
         }
         var delivery = new Delivery((string)cloudEvent["id"]!, topic, (int)response.StatusCode, reply, sentAt);
-        Deliveries.Enqueue(delivery);
+        Deliveries.Add(delivery);
         return delivery;
     }
 

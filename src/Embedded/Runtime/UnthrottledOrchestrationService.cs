@@ -7,11 +7,13 @@ namespace Arkonis.Embedded.Runtime;
 /// The in-memory orchestration service with a concurrency limit that fits a dispatcher. The in-process test
 /// server allows <see cref="Environment.ProcessorCount"/> work items at once and, when they are taken, polls every
 /// 500 ms for a free slot: on two cores a few concurrent runs would wait in 500 ms steps, which is this test
-/// double's limit, not daprd's. Everything else is the in-memory service itself, and each committed turn's history
-/// goes to <see cref="WorkflowHistories"/>.
+/// double's limit, not daprd's. Each committed turn's history goes to <see cref="WorkflowHistories"/>, and its timers
+/// to <see cref="WorkflowTimers"/> (dropped when the workflow ends) instead of the service's own, which nothing
+/// cancels. Everything else is the in-memory service itself.
 /// </summary>
 public sealed class UnthrottledOrchestrationService(
-    InMemoryOrchestrationService inner, WorkflowHistories histories, int maxConcurrentWorkItems = 256) : IOrchestrationService
+    InMemoryOrchestrationService inner, WorkflowHistories histories, WorkflowTimers timers, int maxConcurrentWorkItems = 256)
+    : IOrchestrationService
 {
     public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
 
@@ -61,10 +63,22 @@ public sealed class UnthrottledOrchestrationService(
         OrchestrationState orchestrationState)
     {
         var completing = inner.CompleteTaskOrchestrationWorkItemAsync(
-            workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+            workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, [], continuedAsNewMessage, orchestrationState);
         histories.Saved(newOrchestrationRuntimeState);
+        if (Ended(newOrchestrationRuntimeState.OrchestrationStatus))
+        {
+            timers.Disarm(workItem.InstanceId);
+        }
+        else
+        {
+            // Committed first: a timer already due reaches the instance after the turn that created it.
+            timers.Arm(workItem.InstanceId, timerMessages, message => inner.SendTaskOrchestrationMessageAsync(message).GetAwaiter().GetResult());
+        }
         return completing;
     }
+
+    private static bool Ended(OrchestrationStatus status) =>
+        status is OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated or OrchestrationStatus.Canceled;
 
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
 

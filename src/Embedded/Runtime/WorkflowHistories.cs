@@ -9,7 +9,8 @@ namespace Arkonis.Embedded.Runtime;
 /// Each run's history as the durable-task server keeps it (DurableTask.Core events, the server's own store format),
 /// to read and to restore. The in-process server leaves <c>GetInstanceHistory</c> unimplemented (reference/dapr.md);
 /// a test that replays a recorded run against a workflow's next version needs both: record today's history, restore
-/// it into a fresh runtime, let a worker with the new code pick it up.
+/// it into a fresh runtime, let a worker with the new code pick it up. A purged instance's history goes with it, as
+/// daprd's purge deletes it (<see cref="DaprdBehaviour"/>).
 /// </summary>
 public sealed class WorkflowHistories(InMemoryOrchestrationService service)
 {
@@ -47,4 +48,12 @@ public sealed class WorkflowHistories(InMemoryOrchestrationService service)
     }
 
     internal void Saved(OrchestrationRuntimeState state) => _latest[state.OrchestrationInstance!.InstanceId] = [.. state.Events];
+
+    /// <summary>How many instances' histories are held.</summary>
+    public int Count => _latest.Count;
+
+    /// <summary>The instances whose history is held.</summary>
+    internal IReadOnlyList<string> InstanceIds() => [.. _latest.Keys];
+
+    internal void Forget(string instanceId) => _latest.TryRemove(instanceId, out _);
 }

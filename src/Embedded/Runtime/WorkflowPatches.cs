@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Dapr.DurableTask.Protobuf;
 
 namespace Arkonis.Embedded.Runtime;
@@ -32,17 +31,40 @@ public sealed class WorkflowPatches
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Turn> _inFlight = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string InstanceId, string ExecutionId), SortedDictionary<int, string[]>> _recorded = [];
+    /// <summary>Per instance, its latest execution's patches by turn; only instances that applied one have an entry.</summary>
+    private readonly Dictionary<string, Execution> _recorded = new(StringComparer.Ordinal);
 
     /// <summary>Runs daprd would have stalled for a patch mismatch: instance id and daprd's description.</summary>
-    public ConcurrentQueue<(string InstanceId, string Description)> Stalls { get; } = new();
+    public RecentQueue<(string InstanceId, string Description)> Stalls { get; } = new();
 
     /// <summary>The patches recorded in the history of the instance's latest execution, in order.</summary>
     public IReadOnlyList<string> Recorded(string instanceId)
     {
         lock (_lock)
         {
-            return [.. _recorded.Where(r => r.Key.InstanceId == instanceId).SelectMany(r => r.Value.Values.SelectMany(p => p))];
+            return _recorded.TryGetValue(instanceId, out var execution) ? [.. execution.Turns.Values.SelectMany(p => p)] : [];
+        }
+    }
+
+    /// <summary>How many instances have patches recorded.</summary>
+    public int InstancesRecorded
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _recorded.Count;
+            }
+        }
+    }
+
+    /// <summary>The instance was purged: its history, and so its patches, are gone.</summary>
+    internal void Forget(string instanceId)
+    {
+        lock (_lock)
+        {
+            _recorded.Remove(instanceId);
+            _inFlight.Remove(instanceId);
         }
     }
 
@@ -74,21 +96,17 @@ public sealed class WorkflowPatches
                 return true;
             }
             var ordinal = turn.Ordinal;
-            var key = (response.InstanceId, turn.ExecutionId);
-            if (!_recorded.TryGetValue(key, out var turns))
+            if (_recorded.TryGetValue(response.InstanceId, out var execution) && execution.Id != turn.ExecutionId)
             {
                 // A new execution (daprd re-creates a completed instance): the old one's patches are not its history.
-                foreach (var old in _recorded.Keys.Where(k => k.InstanceId == response.InstanceId).ToList())
-                {
-                    _recorded.Remove(old);
-                }
-                _recorded[key] = turns = [];
+                _recorded.Remove(response.InstanceId);
+                execution = null;
             }
-            var history = turns.Where(t => t.Key < ordinal).SelectMany(t => t.Value).ToList();
+            var history = execution?.Turns.Where(t => t.Key < ordinal).SelectMany(t => t.Value).ToList() ?? [];
             string[] reported = [.. response.Version?.Patches ?? []];
             if (history.Count > 0 && !(reported.Length >= history.Count && history.SequenceEqual(reported.Take(history.Count))))
             {
-                Stalls.Enqueue((response.InstanceId,
+                Stalls.Add((response.InstanceId,
                     $"Patch mismatch. History patches: [{string.Join(", ", history)}], current patches: [{string.Join(", ", reported)}]."));
                 return false;
             }
@@ -108,7 +126,8 @@ public sealed class WorkflowPatches
             }
             if (added.Count > 0)
             {
-                turns[ordinal] = [.. added];
+                execution ??= _recorded[response.InstanceId] = new Execution(turn.ExecutionId, []);
+                execution.Turns[ordinal] = [.. added];
             }
             return true;
         }
@@ -117,7 +136,7 @@ public sealed class WorkflowPatches
     /// <summary>Writes the recorded patches on each WorkflowStarted event; returns how many there are.</summary>
     private int Stamp(string instanceId, string executionId, IEnumerable<HistoryEvent> events)
     {
-        _recorded.TryGetValue((instanceId, executionId), out var turns);
+        var turns = _recorded.TryGetValue(instanceId, out var execution) && execution.Id == executionId ? execution.Turns : null;
         var ordinal = 0;
         foreach (var started in events.Select(e => e.WorkflowStarted).OfType<WorkflowStartedEvent>())
         {
@@ -131,4 +150,6 @@ public sealed class WorkflowPatches
     }
 
     private sealed record Turn(string ExecutionId, int Ordinal, bool Starts);
+
+    private sealed record Execution(string Id, SortedDictionary<int, string[]> Turns);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Arkonis.Dispatcher.Tests.Harness;
 using Arkonis.Samples.FlowRunner;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -65,4 +66,32 @@ public sealed class FlowRunsTests
     [InlineData("{}", 2000)]
     public void The_delay_comes_from_the_input_when_it_is_sane(string input, int milliseconds) =>
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), _runs.DelayOf(JsonNode.Parse(input)!.AsObject()));
+
+    [Fact]
+    public async Task Only_the_last_finished_runs_are_remembered_for_dedupe()
+    {
+        var runs = new FlowRuns(_publisher, _time, Options.Create(new FlowRunnerSampleOptions { FinishedRunsRemembered = 2 }),
+            Substitute.For<IHostApplicationLifetime>(), NullLogger<FlowRuns>.Instance);
+        FlowRunRequest Request(int i) => new($"run-{i}", new JsonObject { ["_delayMs"] = i * 10 }, $"run-{i}.echo");
+
+        // Off the test's synchronisation context, each flow ends inside the Advance that reaches its delay: in order.
+        await Task.Run(() =>
+        {
+            for (var i = 1; i <= 3; i++)
+            {
+                runs.Accept("default", "echo", Request(i));
+            }
+        });
+        Assert.Equal(3, runs.Remembered);
+        for (var i = 1; i <= 3; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+            var published = i;
+            await Eventually.Until(() => _publisher.ReceivedCalls().Count() == published, $"flow {published} to complete", TimeSpan.FromSeconds(10));
+        }
+        await Eventually.Until(() => runs.Remembered == 2, "the oldest finished run to be forgotten", TimeSpan.FromSeconds(10));
+
+        Assert.False(runs.Accept("default", "echo", Request(1)).Duplicate);
+        Assert.True(runs.Accept("default", "echo", Request(3)).Duplicate);
+    }
 }

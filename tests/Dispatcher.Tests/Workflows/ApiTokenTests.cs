@@ -111,9 +111,7 @@ public sealed class ApiTokenTests(ApiTokenTests.Fixture app) : IClassFixture<Api
         using var answer = await http.PostAsync("/v1.0/invoke/flow-runner/method/flows/default/echo/runs", JsonContent.Create(new { }));
         Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
         Assert.Contains("/v1.0/invoke/flow-runner/method/flows/default/echo/runs", app.Sidecar.Daprd.Unauthenticated);
-        while (app.Sidecar.Daprd.Unauthenticated.TryDequeue(out _))
-        {
-        }
+        app.Sidecar.Daprd.Unauthenticated.Clear();
     }
 
     private CronTicker CronReplica(FakeTimeProvider clock)

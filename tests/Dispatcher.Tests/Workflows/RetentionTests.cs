@@ -85,4 +85,31 @@ public sealed class RetentionTests(DispatcherFixture app) : IClassFixture<Dispat
         var problem = (await answer.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal("https://arkonis.dev/problems/run-not-found", (string)problem["type"]!);
     }
+
+    [Fact]
+    public async Task A_finished_run_leaves_no_timer_in_the_runtime_and_a_purged_one_no_history()
+    {
+        using var fire = DispatcherFixture.Authorized(HttpMethod.Post, "/triggers/default/fanout/fire",
+            """{"alpha":"4000","beta":"4000","gamma":"4000","topic":"timers"}""");
+        using var accepted = await app.Public.SendAsync(fire);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var runId = (string)(await accepted.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!;
+
+        // While its flows run, each target's wait for its completion holds a timer: the deadline, an hour away.
+        await Eventually.Until(() => app.Sidecar.Timers.ArmedFor(runId) == 3, "the three waits' timers to be armed", TimeSpan.FromSeconds(20));
+        var client = app.Services.GetRequiredService<DaprWorkflowClient>();
+        await DispatcherFixture.EventuallyAsync(
+            () => client.GetWorkflowStateAsync(runId, false),
+            s => s is { RuntimeStatus: WorkflowRuntimeStatus.Completed },
+            TimeSpan.FromSeconds(30),
+            $"run {runId} to complete");
+
+        // Over, the run's timers go with it (the in-process server alone would hold them for the hour).
+        Assert.Equal(0, app.Sidecar.Timers.ArmedFor(runId));
+        Assert.NotEmpty(app.Sidecar.Histories.Of(runId));
+
+        // Purged, its history goes too, as daprd's purge deletes the workflow's state and reminders.
+        Assert.True(await client.PurgeInstanceAsync(runId));
+        Assert.Empty(app.Sidecar.Histories.Of(runId));
+    }
 }
