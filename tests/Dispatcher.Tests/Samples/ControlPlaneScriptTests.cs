@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Arkonis.Dispatcher.Tests.Catalog;
+using Arkonis.Dispatcher.Tests.Harness;
 
 namespace Arkonis.Dispatcher.Tests.Samples;
 
@@ -64,7 +65,10 @@ public sealed class ControlPlaneScriptTests
             foreach (var name in new[] { "placement", "scheduler" })
             {
                 var stub = Path.Combine(bin, name);
-                await File.WriteAllTextAsync(stub, $"#!/bin/bash\nprintf '%s\\n' \"$@\" > '{bin}/{name}.args'\nexec sleep 120\n");
+                // Written whole, then renamed: the script starts the stand-ins in the background and returns at once
+                // (HEALTH_TIMEOUT=0), so the test waits for the file and must never read it half written.
+                await File.WriteAllTextAsync(stub,
+                    $"#!/bin/bash\nprintf '%s\\n' \"$@\" > '{bin}/{name}.args.tmp'\nmv '{bin}/{name}.args.tmp' '{bin}/{name}.args'\nexec sleep 120\n");
                 if (!OperatingSystem.IsWindows())
                 {
                     File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -132,6 +136,7 @@ public sealed class ControlPlaneScriptTests
     /// <summary>The recorded arguments as flag to value (every flag the script passes takes a value).</summary>
     private static async Task<Dictionary<string, string>> ArgsAsync(string file)
     {
+        await Eventually.Until(() => File.Exists(file), file + " written by the stand-in");
         var args = (await File.ReadAllLinesAsync(file)).ToList();
         Assert.True(args.Count % 2 == 0, string.Join(' ', args));
         return Enumerable.Range(0, args.Count / 2).ToDictionary(
