@@ -61,7 +61,7 @@ public static partial class CronTriggerExtensions
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "Cron trigger started with {Count} cron event(s) scheduled")]
+        [LoggerMessage(Level = LogLevel.Information, Message = "Cron trigger started: {Count} cron event(s) known so far; each event is scheduled as the catalog loads it")]
         private static partial void LogStarted(ILogger logger, int count);
     }
 
