@@ -29,6 +29,24 @@ public sealed record PubSubTrace(string TraceParent, string? TraceState)
             ? ChildOf(publisher)
             : From(new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None));
 
+    /// <summary>
+    /// The publish request's overrides of the envelope (dapr/dapr <c>pkg/runtime/pubsub/cloudevents.go</c> NewCloudEvent,
+    /// metadata keys matched without case): <c>cloudevent.traceparent</c>, else <c>cloudevent.traceid</c>, replaces the
+    /// span's context; <c>cloudevent.tracestate</c> replaces its state.
+    /// </summary>
+    public PubSubTrace WithOverrides(IDictionary<string, string> metadata)
+    {
+        string? Override(string key) =>
+            metadata.Where(m => string.Equals(m.Key, key, StringComparison.OrdinalIgnoreCase)).Select(m => m.Value).FirstOrDefault();
+        var parent = Override("cloudevent.traceparent") is { Length: > 0 } traceParent ? traceParent : Override("cloudevent.traceid");
+        var state = Override("cloudevent.tracestate");
+        return this with
+        {
+            TraceParent = string.IsNullOrEmpty(parent) ? TraceParent : parent,
+            TraceState = state is null ? TraceState : state.Length == 0 ? null : state,
+        };
+    }
+
     /// <summary>The <c>traceparent</c>/<c>tracestate</c> headers of a delivery: daprd's callback span, a child of this context.</summary>
     public PubSubTrace Delivery() =>
         ActivityContext.TryParse(TraceParent, TraceState, isRemote: true, out var message) ? ChildOf(message) : this;
