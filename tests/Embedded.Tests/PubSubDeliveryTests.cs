@@ -323,8 +323,33 @@ public sealed class PubSubDeliveryTests
         Assert.Equal(ActivityTraceFlags.None, delivery.TraceFlags);
     }
 
+    /// <summary>
+    /// The request's <c>cloudevent.traceparent</c>/<c>cloudevent.tracestate</c> metadata replace the call's context in the
+    /// envelope (dapr/dapr <c>pkg/runtime/pubsub/cloudevents.go</c> NewCloudEvent): how the sample flow runner publishes
+    /// in the flow's trace.
+    /// </summary>
+    [Fact]
+    public async Task Cloudevent_trace_overrides_in_the_publish_metadata_replace_the_calls_context()
+    {
+        var (runtime, app) = await StartAsync(PubSubDelivery.InMemoryOnly);
+        await using var _ = runtime;
+        await using var __ = app;
+        var flow = $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01";
+
+        await PublishOverGrpc(runtime, [], new Dictionary<string, string> { ["cloudevent.traceparent"] = flow, ["cloudevent.tracestate"] = "vendor=1" });
+        await Until(() => !app.Envelopes.IsEmpty, TimeSpan.FromSeconds(10));
+
+        var (cloudEvent, header, headerState) = Assert.Single(app.Envelopes);
+        Assert.Equal(flow, (string?)cloudEvent["traceparent"]);
+        Assert.Equal(flow, (string?)cloudEvent["traceid"]);
+        Assert.Equal("vendor=1", (string?)cloudEvent["tracestate"]);
+        Assert.True(ActivityContext.TryParse(header, null, out var delivery));
+        Assert.Equal(flow[3..35], delivery.TraceId.ToHexString());
+        Assert.Equal("vendor=1", headerState);
+    }
+
     /// <summary>Publishes through the runtime's gRPC API with exactly these headers (no ambient activity added).</summary>
-    private static async Task PublishOverGrpc(EmbeddedDaprRuntime runtime, Metadata headers)
+    private static async Task PublishOverGrpc(EmbeddedDaprRuntime runtime, Metadata headers, Dictionary<string, string>? metadata = null)
     {
         using var channel = GrpcChannel.ForAddress(runtime.GrpcEndpoint, new GrpcChannelOptions
         {
@@ -337,6 +362,7 @@ public sealed class PubSubDeliveryTests
             Topic = "flow-completed",
             Data = ByteString.CopyFromUtf8("{}"),
             DataContentType = "application/json",
+            Metadata = { metadata ?? [] },
         }, headers);
     }
 }
