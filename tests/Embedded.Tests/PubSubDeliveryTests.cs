@@ -1,5 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text;
+using System.Text.Json.Nodes;
+using Dapr.Client.Autogen.Grpc.v1;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Arkonis.Embedded.Hosting;
 using Arkonis.Embedded.Runtime;
 using Microsoft.AspNetCore.Builder;
@@ -40,6 +46,9 @@ public sealed class PubSubDeliveryTests
 
         public ConcurrentQueue<(string Id, DateTimeOffset At)> Received { get; } = new();
 
+        /// <summary>Each delivery's CloudEvent and its <c>traceparent</c>/<c>tracestate</c> headers.</summary>
+        public ConcurrentQueue<(JsonNode CloudEvent, string? TraceParent, string? TraceState)> Envelopes { get; } = new();
+
         public static async Task<RetryingApp> StartAsync()
         {
             var port = FreePorts.Next();
@@ -53,8 +62,10 @@ public sealed class PubSubDeliveryTests
             app.MapPost("/flow-completed", async (HttpContext context) =>
             {
                 using var reader = new StreamReader(context.Request.Body);
-                var id = (string)System.Text.Json.Nodes.JsonNode.Parse(await reader.ReadToEndAsync())!["id"]!;
+                var cloudEvent = JsonNode.Parse(await reader.ReadToEndAsync())!;
+                var id = (string)cloudEvent["id"]!;
                 retrying.Received.Enqueue((id, DateTimeOffset.UtcNow));
+                retrying.Envelopes.Enqueue((cloudEvent, context.Request.Headers.TraceParent.FirstOrDefault(), context.Request.Headers.TraceState.FirstOrDefault()));
                 var seen = retrying._seen.AddOrUpdate(id, 1, (_, n) => n + 1);
                 if (retrying.Status != 200)
                 {
@@ -253,5 +264,105 @@ public sealed class PubSubDeliveryTests
         await Publish(runtime);
         await Until(() => app.Received.Count >= 4, TimeSpan.FromSeconds(5));
         Assert.True(app.Received.Count >= 4);
+    }
+    /// <summary>
+    /// A publisher's <c>traceparent</c> over the gRPC publish API comes back as daprd's: the CloudEvent carries the context
+    /// of daprd's API span (<c>traceid</c> and <c>traceparent</c> alike, components-contrib <c>pubsub/envelope.go</c>),
+    /// a child of the publisher's (dapr/dapr <c>pkg/diagnostics/grpc_tracing.go</c>, <c>pkg/api/grpc</c> PublishEvent), and
+    /// the delivery's <c>traceparent</c> header is daprd's callback span, a child of the CloudEvent's
+    /// (<c>pkg/runtime/subscription/postman/http/http.go</c> Deliver, <c>pkg/channel/http/http_channel.go</c>). The same
+    /// trace and sampled flag all along; daprd's gRPC API drops the publisher's <c>tracestate</c> (grpc_tracing.go).
+    /// </summary>
+    [Fact]
+    public async Task A_publish_with_a_traceparent_delivers_a_CloudEvent_and_a_traceparent_header_of_the_same_trace()
+    {
+        var (runtime, app) = await StartAsync(PubSubDelivery.InMemoryOnly);
+        await using var _ = runtime;
+        await using var __ = app;
+        var traceId = ActivityTraceId.CreateRandom();
+        var publisherSpan = ActivitySpanId.CreateRandom();
+
+        await PublishOverGrpc(runtime, new Metadata { { "traceparent", $"00-{traceId}-{publisherSpan}-01" }, { "tracestate", "vendor=1" } });
+        await Until(() => !app.Envelopes.IsEmpty, TimeSpan.FromSeconds(10));
+
+        var (cloudEvent, header, headerState) = Assert.Single(app.Envelopes);
+        var traceParent = (string?)cloudEvent["traceparent"];
+        Assert.Equal(traceParent, (string?)cloudEvent["traceid"]);
+        Assert.Equal("", (string?)cloudEvent["tracestate"]);
+        Assert.True(ActivityContext.TryParse(traceParent, null, out var message));
+        Assert.Equal(traceId, message.TraceId);
+        Assert.NotEqual(publisherSpan, message.SpanId);
+        Assert.Equal(ActivityTraceFlags.Recorded, message.TraceFlags);
+        Assert.True(ActivityContext.TryParse(header, null, out var delivery));
+        Assert.Equal(traceId, delivery.TraceId);
+        Assert.NotEqual(message.SpanId, delivery.SpanId);
+        Assert.Equal(ActivityTraceFlags.Recorded, delivery.TraceFlags);
+        Assert.Null(headerState);
+    }
+
+    /// <summary>
+    /// Without a <c>traceparent</c>, daprd's API span starts a trace of its own, unsampled at the default rate of a
+    /// Configuration without a tracing section (dapr/dapr <c>pkg/diagnostics/utils/trace_utils.go</c>, TraceSampler,
+    /// defaultSamplingRate 1e-4), and the delivery continues it.
+    /// </summary>
+    [Fact]
+    public async Task A_publish_without_a_traceparent_gets_daprds_own_unsampled_trace()
+    {
+        var (runtime, app) = await StartAsync(PubSubDelivery.InMemoryOnly);
+        await using var _ = runtime;
+        await using var __ = app;
+
+        await PublishOverGrpc(runtime, []);
+        await Until(() => !app.Envelopes.IsEmpty, TimeSpan.FromSeconds(10));
+
+        var (cloudEvent, header, _) = Assert.Single(app.Envelopes);
+        Assert.True(ActivityContext.TryParse((string?)cloudEvent["traceparent"], null, out var message));
+        Assert.Equal(ActivityTraceFlags.None, message.TraceFlags);
+        Assert.True(ActivityContext.TryParse(header, null, out var delivery));
+        Assert.Equal(message.TraceId, delivery.TraceId);
+        Assert.Equal(ActivityTraceFlags.None, delivery.TraceFlags);
+    }
+
+    /// <summary>
+    /// The request's <c>cloudevent.traceparent</c>/<c>cloudevent.tracestate</c> metadata replace the call's context in the
+    /// envelope (dapr/dapr <c>pkg/runtime/pubsub/cloudevents.go</c> NewCloudEvent): how the sample flow runner publishes
+    /// in the flow's trace.
+    /// </summary>
+    [Fact]
+    public async Task Cloudevent_trace_overrides_in_the_publish_metadata_replace_the_calls_context()
+    {
+        var (runtime, app) = await StartAsync(PubSubDelivery.InMemoryOnly);
+        await using var _ = runtime;
+        await using var __ = app;
+        var flow = $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01";
+
+        await PublishOverGrpc(runtime, [], new Dictionary<string, string> { ["cloudevent.traceparent"] = flow, ["cloudevent.tracestate"] = "vendor=1" });
+        await Until(() => !app.Envelopes.IsEmpty, TimeSpan.FromSeconds(10));
+
+        var (cloudEvent, header, headerState) = Assert.Single(app.Envelopes);
+        Assert.Equal(flow, (string?)cloudEvent["traceparent"]);
+        Assert.Equal(flow, (string?)cloudEvent["traceid"]);
+        Assert.Equal("vendor=1", (string?)cloudEvent["tracestate"]);
+        Assert.True(ActivityContext.TryParse(header, null, out var delivery));
+        Assert.Equal(flow[3..35], delivery.TraceId.ToHexString());
+        Assert.Equal("vendor=1", headerState);
+    }
+
+    /// <summary>Publishes through the runtime's gRPC API with exactly these headers (no ambient activity added).</summary>
+    private static async Task PublishOverGrpc(EmbeddedDaprRuntime runtime, Metadata headers, Dictionary<string, string>? metadata = null)
+    {
+        using var channel = GrpcChannel.ForAddress(runtime.GrpcEndpoint, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { ActivityHeadersPropagator = null },
+        });
+        var client = new Dapr.Client.Autogen.Grpc.v1.Dapr.DaprClient(channel);
+        await client.PublishEventAsync(new PublishEventRequest
+        {
+            PubsubName = "arkevent-pubsub",
+            Topic = "flow-completed",
+            Data = ByteString.CopyFromUtf8("{}"),
+            DataContentType = "application/json",
+            Metadata = { metadata ?? [] },
+        }, headers);
     }
 }

@@ -74,7 +74,12 @@ public class DaprRuntimeApi(InMemoryPubSub pubSub, InMemoryStateStore state, Run
             // daprd: "pubsub X is not found" (InvalidArgument).
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"pubsub {request.PubsubName} is not found"));
         }
-        await pubSub.PublishAsync(request.PubsubName, request.Topic, request.Data.ToByteArray(), request.DataContentType);
+        // daprd's API span for the call (dapr/dapr pkg/diagnostics/grpc_tracing.go): a child of the publisher's
+        // traceparent metadata (.NET clients send no grpc-trace-bin). Its tracestate does not reach the span there
+        // (SpanContextFromIncomingGRPCMetadata drops the result of WithTraceState), so over gRPC it is not carried.
+        var trace = PubSubTrace.OfPublish(context.RequestHeaders.GetValue("traceparent"), traceState: null)
+            .WithOverrides(request.Metadata);
+        await pubSub.PublishAsync(request.PubsubName, request.Topic, request.Data.ToByteArray(), request.DataContentType, trace);
         return new Empty();
     }
 

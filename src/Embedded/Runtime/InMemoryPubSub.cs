@@ -22,7 +22,8 @@ public sealed record Delivery(string Id, string Topic, int HttpStatus, string? R
 public sealed class InMemoryPubSub : IDisposable
 {
     private readonly AppChannel app;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    // The trace headers of a delivery are daprd's (PubSubTrace), never the ambient activity of this process.
+    private readonly HttpClient _http = new(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { Timeout = TimeSpan.FromSeconds(30) };
     private readonly ConcurrentDictionary<(string PubSub, string Topic), string> _routes = new();
     private readonly ConcurrentDictionary<(string PubSub, string Topic), SemaphoreSlim> _serial = new();
     private readonly ConcurrentDictionary<string, PendingMessage> _pending = new();
@@ -73,11 +74,13 @@ public sealed class InMemoryPubSub : IDisposable
     /// <summary>
     /// Publishes one message. Under <c>pubsub.in-memory</c> this returns once the subscription has taken the message,
     /// which waits for the previous message's handling (its retries included) to be over, as the event bus does.
+    /// <paramref name="trace"/> is the context daprd's publish API gave the message (<see cref="PubSubTrace.OfPublish"/>);
+    /// a message handed straight to the component has none.
     /// </summary>
-    public async Task PublishAsync(string pubSub, string topic, byte[] data, string contentType)
+    public async Task PublishAsync(string pubSub, string topic, byte[] data, string contentType, PubSubTrace? trace = null)
     {
         var message = new PendingMessage(pubSub, topic, Guid.NewGuid().ToString(), JsonNode.Parse(data),
-            string.IsNullOrEmpty(contentType) ? "application/json" : contentType);
+            string.IsNullOrEmpty(contentType) ? "application/json" : contentType, trace);
         var token = _stopping.Token;
         if (Delivery.Component == PubSubComponentType.InMemory)
         {
@@ -155,7 +158,7 @@ public sealed class InMemoryPubSub : IDisposable
         {
             try
             {
-                var delivery = await DeliverOnceAsync(message.PubSub, message.Topic, message.Data?.DeepClone(), message.Id, message.ContentType);
+                var delivery = await DeliverOnceAsync(message.PubSub, message.Topic, message.Data?.DeepClone(), message.Id, message.ContentType, message.Trace);
                 if (delivery.Settled)
                 {
                     return true;
@@ -190,18 +193,25 @@ public sealed class InMemoryPubSub : IDisposable
         }
     }
 
-    private sealed class PendingMessage(string pubSub, string topic, string id, JsonNode? data, string contentType)
+    private sealed class PendingMessage(string pubSub, string topic, string id, JsonNode? data, string contentType, PubSubTrace? trace)
     {
         public string PubSub { get; } = pubSub;
         public string Topic { get; } = topic;
         public string Id { get; } = id;
         public JsonNode? Data { get; } = data;
         public string ContentType { get; } = contentType;
+        public PubSubTrace? Trace { get; } = trace;
         public DateTimeOffset ReadAt { get; set; }
     }
 
-    /// <summary>Sends one CloudEvent (any data) to the topic's route once and returns what the app answered.</summary>
-    public async Task<Delivery> DeliverOnceAsync(string pubSub, string topic, JsonNode? data, string? id = null, string dataContentType = "application/json")
+    /// <summary>
+    /// Sends one CloudEvent (any data) to the topic's route once and returns what the app answered. With a
+    /// <paramref name="trace"/>, the CloudEvent carries it as daprd's envelope does (<c>traceid</c> and <c>traceparent</c>
+    /// alike, <c>tracestate</c>) and the request has daprd's delivery headers (<see cref="PubSubTrace.Delivery"/>);
+    /// without one the fields are empty and there are no trace headers.
+    /// </summary>
+    public async Task<Delivery> DeliverOnceAsync(
+        string pubSub, string topic, JsonNode? data, string? id = null, string dataContentType = "application/json", PubSubTrace? trace = null)
     {
         var route = await RouteAsync(pubSub, topic);
         var cloudEvent = new JsonObject
@@ -214,7 +224,9 @@ public sealed class InMemoryPubSub : IDisposable
             ["data"] = data,
             ["topic"] = topic,
             ["pubsubname"] = pubSub,
-            ["traceid"] = "00-00000000000000000000000000000000-0000000000000000-00",
+            ["traceid"] = trace?.TraceParent ?? "",
+            ["traceparent"] = trace?.TraceParent ?? "",
+            ["tracestate"] = trace?.TraceState ?? "",
             ["time"] = time.GetUtcNow().ToString("O"),
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(AppBase!, route))
@@ -224,6 +236,14 @@ public sealed class InMemoryPubSub : IDisposable
         if (AppApiToken is not null)
         {
             request.Headers.Add("dapr-api-token", AppApiToken);
+        }
+        if (trace?.Delivery() is { } callback)
+        {
+            request.Headers.Add("traceparent", callback.TraceParent);
+            if (callback.TraceState is not null)
+            {
+                request.Headers.Add("tracestate", callback.TraceState);
+            }
         }
         var sentAt = time.GetUtcNow();
         using var response = await _http.SendAsync(request);

@@ -59,7 +59,7 @@ public sealed class TraceContextEndToEndTests(TracedDispatcherFixture app) : ICl
         Assert.Equal(traceId, seen.TraceId);
 
         // fire (server) → run.start → flow.start (client) → the HTTP call whose span id the runner saw; run → run.start.
-        var server = await app.Spans.SingleAsync(s => s.TraceId == traceId && s.Kind == ActivityKind.Server, "the fire's server span", Deadline);
+        var server = await app.Spans.SingleAsync(s => s.TraceId == traceId && IsFire(s), "the fire's server span", Deadline);
         Assert.Equal(callerSpan, server.ParentSpanId);
         var launch = await app.Spans.SingleAsync(s => s.TraceId == traceId && s.OperationName == "run.start", "run.start", Deadline);
         Assert.Equal(server.SpanId, launch.ParentSpanId);
@@ -81,6 +81,16 @@ public sealed class TraceContextEndToEndTests(TracedDispatcherFixture app) : ICl
         Assert.Equal(ActivityKind.Consumer, completion.Kind);
         AssertTags(completion, ("arkevent.run.id", runId), ("arkevent.pipeline", "echo"));
         AssertTags(completion, ("arkevent.flow.phase", "Succeeded"), ("arkevent.outcome", "routed"));
+
+        // ... and links to its delivery: the server span of the runtime's POST to the subscription route, in the same
+        // trace, since the runner published inside the flow's context and the runtime carried it as daprd does (the
+        // CloudEvent's traceparent, then the delivery's header; src/Embedded/Runtime/PubSubTrace.cs cites daprd).
+        var link = Assert.Single(completion.Links);
+        Assert.Equal(traceId, link.Context.TraceId);
+        var delivery = await app.Spans.SingleAsync(s => s.SpanId == link.Context.SpanId, "the delivery's server span", Deadline);
+        Assert.Equal(ActivityKind.Server, delivery.Kind);
+        Assert.Equal("/dapr/flow-completed", delivery.GetTagItem("url.path"));
+        Assert.NotEqual(default, delivery.ParentSpanId);
 
         // Nothing of the request's secrets or data in any span of this run.
         foreach (var span in app.Spans.Snapshot().Where(s => s.TraceId == traceId))
@@ -107,7 +117,7 @@ public sealed class TraceContextEndToEndTests(TracedDispatcherFixture app) : ICl
             "the flow start with a traceparent", Deadline);
         Assert.True(ActivityContext.TryParse(start, null, out var seen));
         var launch = await app.Spans.SingleAsync(s => s.TraceId == seen.TraceId && s.OperationName == "run.start", "run.start", Deadline);
-        var server = await app.Spans.SingleAsync(s => s.TraceId == seen.TraceId && s.Kind == ActivityKind.Server, "the fire's server span", Deadline);
+        var server = await app.Spans.SingleAsync(s => s.TraceId == seen.TraceId && IsFire(s), "the fire's server span", Deadline);
         Assert.Equal(default, server.ParentSpanId);
         Assert.Equal(server.SpanId, launch.ParentSpanId);
     }
@@ -124,8 +134,13 @@ public sealed class TraceContextEndToEndTests(TracedDispatcherFixture app) : ICl
         Assert.DoesNotContain(app.Spans.Snapshot(), s => s.Kind == ActivityKind.Client && s.ParentSpanId == default);
         // Requests other than the trigger API's and daprd's (the runtime's own endpoints, health, metrics) make no spans.
         Assert.DoesNotContain(app.Spans.Snapshot(), s => s.Source.Name == "Microsoft.AspNetCore" &&
-            !s.DisplayName.Contains(" /triggers/", StringComparison.Ordinal) && !s.DisplayName.Contains(" /dapr/", StringComparison.Ordinal));
+            (s.GetTagItem("url.path") is not string path ||
+             !path.StartsWith("/triggers/", StringComparison.Ordinal) && !path.StartsWith("/dapr/", StringComparison.Ordinal)));
     }
+
+    /// <summary>The trigger API's server span (the completion's delivery is a server span of the same trace too).</summary>
+    private static bool IsFire(Activity span) =>
+        span.Kind == ActivityKind.Server && span.GetTagItem("url.path") is string path && path.StartsWith("/triggers/", StringComparison.Ordinal);
 
     private static void AssertTags(Activity span, params (string Key, string? Value)[] expected)
     {
