@@ -44,6 +44,8 @@ internal static class EmbeddedRun
             GrpcPort = Port(settings, "DAPR_GRPC_PORT", 50001),
             HttpPort = Port(settings, "DAPR_HTTP_PORT", 3500),
             SecretsFile = layout.SecretsFile,
+            // As `dapr run -f .` gives daprd components/configuration.yaml: its workflow state retention.
+            ConfigurationFile = layout.ConfigurationFile,
             CronTicks = true,
             Daprd = new DaprdBehaviour { ApiToken = settings["DAPR_API_TOKEN"] is { Length: > 0 } token ? token : null },
             // As `dapr run -f .` with components/: pubsub.in-memory, and resiliency.yaml's inbound retry.

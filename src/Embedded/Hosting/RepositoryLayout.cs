@@ -14,6 +14,9 @@ public sealed record RepositoryLayout(string Root)
 
     public string SecretsFile => Path.Combine(Root, "components", "secrets.json");
 
+    /// <summary>The Dapr Configuration (<c>components/configuration.yaml</c>); optional: without it finished runs are kept.</summary>
+    public string ConfigurationFile => Path.Combine(Root, "components", "configuration.yaml");
+
     public string DispatcherProject => Path.Combine(Root, "src", "Dispatcher");
 
     /// <summary>A path as the user would type it from the repository root (<c>samples/events</c>).</summary>

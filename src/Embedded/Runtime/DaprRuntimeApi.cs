@@ -10,9 +10,9 @@ namespace Arkonis.Embedded.Runtime;
 /// The parts of the Dapr runtime gRPC API the dispatcher and the flow runner use: secrets (like
 /// <c>secretstores.local.file</c> with <c>multiValued: true</c>: one key returns a map), publish (delivered to the
 /// app as daprd delivers it, through <see cref="InMemoryPubSub"/>) and state (<see cref="InMemoryStateStore"/>, with
-/// daprd's ETag rules). Dapr.Protos ships only the client stubs, so the service binds its methods itself, under
-/// daprd's own service name <c>dapr.proto.runtime.v1.Dapr</c>; every other call answers Unimplemented, as a server
-/// without the method does. (gRPC binds only virtual methods declared on the attributed type, hence not sealed.)
+/// daprd's ETag rules and the component's <c>ttlInSeconds</c>). Dapr.Protos ships only the client stubs, so the
+/// service binds its methods itself, under daprd's own service name <c>dapr.proto.runtime.v1.Dapr</c>; every other
+/// call answers Unimplemented, as a server without the method does. (gRPC binds only virtual methods declared on the attributed type, hence not sealed.)
 /// </summary>
 [BindServiceMethod(typeof(DaprRuntimeApi), nameof(BindService))]
 public class DaprRuntimeApi(InMemoryPubSub pubSub, InMemoryStateStore state, RuntimeComponents components)
@@ -115,7 +115,8 @@ public class DaprRuntimeApi(InMemoryPubSub pubSub, InMemoryStateStore state, Run
     public virtual Task<Empty> SaveState(SaveStateRequest request, ServerCallContext context)
     {
         CheckStore(request.StoreName);
-        state.Apply(request.States.Select(s => StateChange.Upsert(s.Key, s.Value, s.Etag?.Value, IsFirstWrite(s.Options))));
+        state.Apply(request.States.Select(s => StateChange.Upsert(
+            s.Key, s.Value, s.Etag?.Value, IsFirstWrite(s.Options), StateChange.TtlOf(s.Metadata))).ToList());
         return Task.FromResult(new Empty());
     }
 
@@ -131,7 +132,8 @@ public class DaprRuntimeApi(InMemoryPubSub pubSub, InMemoryStateStore state, Run
         CheckStore(request.StoreName);
         state.Apply(request.Operations.Select(o => o.OperationType switch
         {
-            "upsert" => StateChange.Upsert(o.Request.Key, o.Request.Value, o.Request.Etag?.Value, IsFirstWrite(o.Request.Options)),
+            "upsert" => StateChange.Upsert(
+                o.Request.Key, o.Request.Value, o.Request.Etag?.Value, IsFirstWrite(o.Request.Options), StateChange.TtlOf(o.Request.Metadata)),
             "delete" => StateChange.Delete(o.Request.Key, o.Request.Etag?.Value),
             var other => throw new RpcException(new Status(StatusCode.InvalidArgument, $"operation type {other} not supported")),
         }).ToList());

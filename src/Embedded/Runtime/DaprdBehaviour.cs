@@ -34,6 +34,8 @@ namespace Arkonis.Embedded.Runtime;
 /// <c>pkg/actors/targets/workflow/orchestrator</c>, <c>cleanupWorkflowStateInternal</c>: the purge request, then
 /// <c>reminders.DeleteByActorID</c>). What this runtime keeps per instance beside the server goes with it: the recorded
 /// history (<see cref="WorkflowHistories"/>), the patches and the armed timers (<see cref="WorkflowTimers"/>).</item>
+/// <item>With a Configuration's <c>spec.workflow.stateRetentionPolicy</c>, a finished workflow is purged that way once
+/// its retention period has passed (<see cref="WorkflowRetention"/>).</item>
 /// </list>
 /// </summary>
 public sealed class DaprdBehaviour
@@ -82,7 +84,7 @@ public sealed class DaprdInterceptor(
     TaskHubGrpcServer server,
     WorkflowPatches patches,
     WorkflowHistories histories,
-    WorkflowTimers timers) : Interceptor
+    WorkflowRetention retention) : Interceptor
 {
     private const string StartInstance = "/TaskHubSidecarService/StartInstance";
     private const string PurgeInstances = "/TaskHubSidecarService/PurgeInstances";
@@ -163,9 +165,7 @@ public sealed class DaprdInterceptor(
         {
             if ((await orchestrations.GetOrchestrationStateAsync(id, false))?.FirstOrDefault() is null)
             {
-                histories.Forget(id);
-                patches.Forget(id);
-                timers.Disarm(id);
+                retention.Forget(id);
             }
         }
     }

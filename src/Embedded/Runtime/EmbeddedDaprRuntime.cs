@@ -29,6 +29,16 @@ public sealed record EmbeddedRuntimeOptions
     /// <summary>A <c>secretstores.local.file</c> file (<c>components/secrets.json</c>) to load at start.</summary>
     public string? SecretsFile { get; init; }
 
+    /// <summary>
+    /// The Dapr Configuration <c>dapr run</c> gives daprd (<c>components/configuration.yaml</c>): its
+    /// <c>spec.workflow.stateRetentionPolicy</c> purges finished workflows (<see cref="WorkflowRetention"/>). None, or
+    /// a file without the policy, keeps them, as daprd does.
+    /// </summary>
+    public string? ConfigurationFile { get; init; }
+
+    /// <summary>The runtime's clock: state TTLs, retention, workflow timers, pub/sub retries, the cron binding.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Run the cron binding's tick against the app channel (off for tests, which tick the route themselves).</summary>
     public bool CronTicks { get; init; }
 
@@ -96,6 +106,9 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
     /// <summary>Each run's history, to read and to restore (<see cref="WorkflowHistories"/>).</summary>
     public WorkflowHistories Histories => _app.Services.GetRequiredService<WorkflowHistories>();
 
+    /// <summary>The purges of finished workflows the Configuration's retention policy schedules (<see cref="WorkflowRetention"/>).</summary>
+    public WorkflowRetention Retention => _app.Services.GetRequiredService<WorkflowRetention>();
+
     /// <summary>The workflows' armed timers (<see cref="WorkflowTimers"/>).</summary>
     public WorkflowTimers Timers => _app.Services.GetRequiredService<WorkflowTimers>();
 
@@ -141,13 +154,19 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
         services.AddSingleton(sp => new InMemoryOrchestrationService(sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<WorkflowHistories>();
         services.AddSingleton<WorkflowTimers>();
+        var retention = options.ConfigurationFile is { } configuration ? DaprConfigurationFile.ReadRetention(configuration) : null;
+        services.AddSingleton(sp => new WorkflowRetention(
+            sp.GetRequiredService<InMemoryOrchestrationService>(), sp.GetRequiredService<WorkflowHistories>(),
+            sp.GetRequiredService<WorkflowPatches>(), sp.GetRequiredService<WorkflowTimers>(), retention,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WorkflowRetention>>()));
         services.AddSingleton<IOrchestrationService>(sp => new UnthrottledOrchestrationService(
-            sp.GetRequiredService<InMemoryOrchestrationService>(), sp.GetRequiredService<WorkflowHistories>(), sp.GetRequiredService<WorkflowTimers>()));
+            sp.GetRequiredService<InMemoryOrchestrationService>(), sp.GetRequiredService<WorkflowHistories>(),
+            sp.GetRequiredService<WorkflowTimers>(), sp.GetRequiredService<WorkflowRetention>()));
         services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
         services.AddOptions<TaskHubGrpcServerOptions>();
         services.AddSingleton<TaskHubGrpcServer>();
         services.AddSingleton(options.Components);
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(options.Time);
         services.AddSingleton<AppChannel>();
         services.AddSingleton(options.PubSub);
         services.AddSingleton<InMemoryPubSub>();

@@ -9,10 +9,15 @@ namespace Arkonis.Embedded.Runtime;
 /// 500 ms for a free slot: on two cores a few concurrent runs would wait in 500 ms steps, which is this test
 /// double's limit, not daprd's. Each committed turn's history goes to <see cref="WorkflowHistories"/>, and its timers
 /// to <see cref="WorkflowTimers"/> (dropped when the workflow ends) instead of the service's own, which nothing
-/// cancels. Everything else is the in-memory service itself.
+/// cancels; a workflow's end, once committed, to <see cref="WorkflowRetention"/>. Everything else is the in-memory
+/// service itself.
 /// </summary>
 public sealed class UnthrottledOrchestrationService(
-    InMemoryOrchestrationService inner, WorkflowHistories histories, WorkflowTimers timers, int maxConcurrentWorkItems = 256)
+    InMemoryOrchestrationService inner,
+    WorkflowHistories histories,
+    WorkflowTimers timers,
+    WorkflowRetention retention,
+    int maxConcurrentWorkItems = 256)
     : IOrchestrationService
 {
     public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
@@ -53,7 +58,7 @@ public sealed class UnthrottledOrchestrationService(
 
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
 
-    public Task CompleteTaskOrchestrationWorkItemAsync(
+    public async Task CompleteTaskOrchestrationWorkItemAsync(
         TaskOrchestrationWorkItem workItem,
         OrchestrationRuntimeState newOrchestrationRuntimeState,
         IList<TaskMessage> outboundMessages,
@@ -74,7 +79,11 @@ public sealed class UnthrottledOrchestrationService(
             // Committed first: a timer already due reaches the instance after the turn that created it.
             timers.Arm(workItem.InstanceId, timerMessages, message => inner.SendTaskOrchestrationMessageAsync(message).GetAwaiter().GetResult());
         }
-        return completing;
+        await completing;
+        if (Ended(newOrchestrationRuntimeState.OrchestrationStatus))
+        {
+            retention.Ended(workItem.InstanceId, newOrchestrationRuntimeState.OrchestrationStatus);
+        }
     }
 
     private static bool Ended(OrchestrationStatus status) =>
