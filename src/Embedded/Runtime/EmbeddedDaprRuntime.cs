@@ -36,7 +36,7 @@ public sealed record EmbeddedRuntimeOptions
     /// </summary>
     public string? ConfigurationFile { get; init; }
 
-    /// <summary>The runtime's clock: state TTLs, retention, workflow timers, pub/sub retries, the cron binding.</summary>
+    /// <summary>The runtime's clock: state TTLs, retention, workflow timers, pub/sub retries, the cron binding, the sample flows.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Run the cron binding's tick against the app channel (off for tests, which tick the route themselves).</summary>
@@ -166,7 +166,6 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
         services.AddOptions<TaskHubGrpcServerOptions>();
         services.AddSingleton<TaskHubGrpcServer>();
         services.AddSingleton(options.Components);
-        services.AddSingleton(options.Time);
         services.AddSingleton<AppChannel>();
         services.AddSingleton(options.PubSub);
         services.AddSingleton<InMemoryPubSub>();
@@ -189,6 +188,8 @@ public sealed class EmbeddedDaprRuntime : IAsyncDisposable
             }
         });
         services.AddFlowRuns<DaprFlowCompletedPublisher>();
+        // After the flow runner's own TimeProvider.System: one clock for the whole runtime.
+        services.AddSingleton(options.Time);
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new FlowRunnerSampleOptions
         {
             DefaultDelay = options.FlowDelay,
