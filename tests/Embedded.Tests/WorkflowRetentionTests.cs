@@ -150,7 +150,9 @@ public sealed class WorkflowRetentionTests : IDisposable
 
         _time.Advance(TimeSpan.FromHours(2));
 
+        // Neither the run nor what the runtime keeps beside it (its recorded history) goes.
         Assert.Equal(OrchestrationStatus.Running, await StatusOf("run-1"));
+        Assert.NotEmpty(_histories.Of("run-1"));
         Assert.Equal(0, retention.Pending);
     }
 
