@@ -28,7 +28,7 @@ public sealed class WorkflowRetentionTests : IDisposable
 
     public WorkflowRetentionTests()
     {
-        _histories = new WorkflowHistories(_service);
+        _histories = new WorkflowHistories(_service, _time);
         _timers = new WorkflowTimers(_time);
     }
 

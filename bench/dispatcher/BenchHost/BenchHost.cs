@@ -26,13 +26,7 @@ internal static class BenchHost
               targets: [ { pipeline: echo } ]
             """);
 
-        // WebApplicationFactory needs the app's content root outside a test project.
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "ArkEvent.sln")))
-        {
-            root = root.Parent ?? throw new InvalidOperationException("ArkEvent.sln not found");
-        }
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ARKONIS_DISPATCHER", Path.Combine(root.FullName, "src", "Dispatcher"));
+        BenchSetup.UseDispatcherContentRoot();
 
         await using var sidecar = await EmbeddedDaprRuntime.StartAsync(flowDelay);
         sidecar.Runtime.Secrets["bench-webhook-token"] = new Dictionary<string, string> { ["token"] = "bench-token" };
@@ -48,19 +42,7 @@ internal static class BenchHost
         sidecar.PubSub.AppBase = new Uri($"http://127.0.0.1:{dispatcher.CallbackPort}");
 
         // The ceiling: the least the fire surface must do (parse a JSON object body, answer a fixed 202).
-        var ceilingPort = FreePorts.Next();
-        var ceilingBuilder = WebApplication.CreateSlimBuilder();
-        ceilingBuilder.Logging.ClearProviders();
-        ceilingBuilder.WebHost.UseUrls($"http://127.0.0.1:{ceilingPort}");
-        var ceiling = ceilingBuilder.Build();
-        ceiling.MapPost("/ceiling", async (HttpRequest request) =>
-        {
-            var body = await JsonNode.ParseAsync(request.Body);
-            return body is JsonObject
-                ? Results.Accepted("/runs/x", new { runId = "x", statusUrl = "/runs/x" })
-                : Results.BadRequest();
-        });
-        await ceiling.StartAsync();
+        var (ceiling, ceilingPort) = await BenchSetup.StartCeilingAsync(BenchSetup.MapFireCeiling);
 
         Console.WriteLine($"READY public={dispatcher.PublicPort} ceiling={ceilingPort} pid={Environment.ProcessId}");
         await Console.In.ReadToEndAsync();

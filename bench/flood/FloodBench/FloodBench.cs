@@ -36,12 +36,7 @@ internal static class FloodBench
               source: { type: webhook }
               targets: [ { pipeline: echo } ]
             """);
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "ArkEvent.sln")))
-        {
-            root = root.Parent ?? throw new InvalidOperationException("ArkEvent.sln not found");
-        }
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ARKONIS_DISPATCHER", Path.Combine(root.FullName, "src", "Dispatcher"));
+        BenchSetup.UseDispatcherContentRoot();
 
         await using var sidecar = await EmbeddedDaprRuntime.StartAsync(TimeSpan.FromMilliseconds(10));
         sidecar.Runtime.Secrets["bench-webhook-token"] = new Dictionary<string, string> { ["token"] = "bench-token" };
@@ -56,20 +51,14 @@ internal static class FloodBench
             ["TriggerApi:RateBurst"] = "1000000",
         });
 
-        var ceilingPort = FreePorts.Next();
-        var ceilingBuilder = WebApplication.CreateSlimBuilder();
-        ceilingBuilder.Logging.ClearProviders();
-        ceilingBuilder.WebHost.UseUrls($"http://127.0.0.1:{ceilingPort}");
-        var ceiling = ceilingBuilder.Build();
         // The least an unauthenticated answer must do: read the header, answer a fixed 401 problem.
-        ceiling.MapPost("/triggers/{ns}/{name}/fire", (HttpContext http, string ns, string name) =>
+        var (ceiling, ceilingPort) = await BenchSetup.StartCeilingAsync(app => app.MapPost("/triggers/{ns}/{name}/fire", (HttpContext http, string ns, string name) =>
         {
             _ = http.Request.Headers.Authorization.ToString();
             http.Response.Headers.WWWAuthenticate = "Bearer realm=\"arkevent\"";
             return Results.Problem(statusCode: 401, type: "https://arkonis.dev/problems/unauthorized",
                 title: "A valid bearer token for this trigger is required.", instance: http.Request.Path);
-        });
-        await ceiling.StartAsync();
+        }));
 
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency });
         Console.WriteLine($"READY pid={Environment.ProcessId}");

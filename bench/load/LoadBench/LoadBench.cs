@@ -78,12 +78,7 @@ internal static class LoadBench
                   targets: [ {{pipelines}} ]
                 """);
         }
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "ArkEvent.sln")))
-        {
-            root = root.Parent ?? throw new InvalidOperationException("ArkEvent.sln not found");
-        }
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ARKONIS_DISPATCHER", Path.Combine(root.FullName, "src", "Dispatcher"));
+        BenchSetup.UseDispatcherContentRoot();
 
         await using var sidecar = await EmbeddedDaprRuntime.StartAsync(TimeSpan.FromMilliseconds(flowMs));
         foreach (var (name, _) in Events)
@@ -108,17 +103,7 @@ internal static class LoadBench
         var workflows = new TaskHubSidecarService.TaskHubSidecarServiceClient(workflowChannel);
 
         // The ceiling: the least the fire surface must do (parse a JSON object body, answer a fixed 202).
-        var ceilingPort = FreePorts.Next();
-        var ceilingBuilder = WebApplication.CreateSlimBuilder();
-        ceilingBuilder.Logging.ClearProviders();
-        ceilingBuilder.WebHost.UseUrls($"http://127.0.0.1:{ceilingPort}");
-        var ceiling = ceilingBuilder.Build();
-        ceiling.MapPost("/ceiling", async (HttpRequest request) =>
-        {
-            var body = await JsonNode.ParseAsync(request.Body);
-            return body is JsonObject ? Results.Accepted("/runs/x", new { runId = "x", statusUrl = "/runs/x" }) : Results.BadRequest();
-        });
-        await ceiling.StartAsync();
+        var (ceiling, ceilingPort) = await BenchSetup.StartCeilingAsync(BenchSetup.MapFireCeiling);
 
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency + 96 })
         {

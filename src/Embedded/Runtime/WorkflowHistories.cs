@@ -12,7 +12,7 @@ namespace Arkonis.Embedded.Runtime;
 /// it into a fresh runtime, let a worker with the new code pick it up. A purged instance's history goes with it, as
 /// daprd's purge deletes it (<see cref="DaprdBehaviour"/>).
 /// </summary>
-public sealed class WorkflowHistories(InMemoryOrchestrationService service)
+public sealed class WorkflowHistories(InMemoryOrchestrationService service, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, HistoryEvent[]> _latest = new(StringComparer.Ordinal);
 
@@ -40,7 +40,7 @@ public sealed class WorkflowHistories(InMemoryOrchestrationService service)
             Status = state.Status,
             OrchestrationStatus = state.OrchestrationStatus,
             CreatedTime = state.CreatedTime,
-            LastUpdatedTime = DateTime.UtcNow,
+            LastUpdatedTime = time.GetUtcNow().UtcDateTime,
         };
         var workItem = new TaskOrchestrationWorkItem { InstanceId = instance.InstanceId, OrchestrationRuntimeState = state, NewMessages = [] };
         await service.CompleteTaskOrchestrationWorkItemAsync(workItem, state, [], [], [], null!, status);
