@@ -112,8 +112,9 @@ public sealed class FireEndpointProperties(FireEndpointProperties.Unthrottled ap
             }
         }, iter: Cases, threads: 2, print: f => f.ToString());
 
-        // The generator must reach both the refusals and the fires.
-        Assert.True(statuses.GetValueOrDefault(202) + statuses.GetValueOrDefault(200) > Cases / 20, string.Join(", ", statuses.OrderBy(s => s.Key)));
+        // The generator must reach both the refusals and the fires. A fire needs a known trigger, its token, a valid body
+        // and query all at once: 4.5 % of the cases in a CI run whose random cases failed the old bound of 1 in 20.
+        Assert.True(statuses.GetValueOrDefault(202) + statuses.GetValueOrDefault(200) > Cases / 40, string.Join(", ", statuses.OrderBy(s => s.Key)));
         Assert.True(statuses.GetValueOrDefault(401) > Cases / 20, string.Join(", ", statuses.OrderBy(s => s.Key)));
     }
 
